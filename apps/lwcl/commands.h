@@ -1,0 +1,16 @@
+// The subcommands of `lwcl`. Each part registers its own subcommand on the
+// CLI11 app; main.cc only wires them together and sets up logging.
+#ifndef LWCL_APPS_COMMANDS_H_
+#define LWCL_APPS_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+namespace lwcl::apps {
+
+void RegisterTrainCommand(CLI::App& app);
+void RegisterInspectCommand(CLI::App& app);
+void RegisterSelftestDataCommand(CLI::App& app);
+
+}  // namespace lwcl::apps
+
+#endif  // LWCL_APPS_COMMANDS_H_

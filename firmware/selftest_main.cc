@@ -1,0 +1,31 @@
+// The firmware self-test: runs the tinyml core on Cortex-M33 under QEMU and
+// exits 0 only if every check passed. scripts/firmware.sh looks for the
+// summary line "lwcl-selftest: PASS ..." and for "model_arena=<bytes>".
+#include "log_line.h"
+#include "selftest_check.h"
+#include "selftest_suites.h"
+
+int main() {
+  using lwcl::firmware::LogLine;
+  lwcl::firmware::SelftestChecks checks;
+  lwcl::firmware::RunDspChecks(checks);
+  lwcl::firmware::RunIntegerChecks(checks);
+  const lwcl::firmware::GoldenSummary golden = lwcl::firmware::RunGoldenChecks(checks);
+
+  LogLine line;
+  line.Str("model_arena=").Uint(golden.arena_bytes).Print();
+  const bool pass = checks.failed() == 0 && checks.run() > 0;
+  line.Str("lwcl-selftest: ")
+      .Str(pass ? "PASS" : "FAIL")
+      .Str(" checks=")
+      .Uint(checks.run())
+      .Str(" failed=")
+      .Uint(checks.failed())
+      .Str(" windows=")
+      .Uint(golden.windows)
+      .Str(" data=\"")
+      .Str(golden.origin)
+      .Str("\"")
+      .Print();
+  return pass ? 0 : 1;
+}

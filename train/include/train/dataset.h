@@ -1,0 +1,49 @@
+// Dataset: labelled accelerometer recordings as plain host data.
+//
+// A Recording is one continuous capture (one file): its samples are stored
+// interleaved as [sample][axis] floats, always in g for accelerometers, so
+// every loader normalises units once and nothing downstream has to ask. A
+// Dataset is the recordings plus the label list; a recording's class is its
+// index in `labels`. Loaders (CSV today, Edge Impulse JSON later) all produce
+// this one shape, and windowing, splitting and training only ever see it.
+#ifndef LWCL_TRAIN_DATASET_H_
+#define LWCL_TRAIN_DATASET_H_
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lwcl::train {
+
+struct Recording {
+  std::string source;             // where it came from (file path), for messages
+  std::string label;              // class name; empty when unlabelled
+  float sample_rate_hz = 0.0f;    // samples per second
+  std::vector<std::string> axes;  // axis names, e.g. {"x", "y", "z"}
+  std::vector<float> samples;     // [sample][axis], in g
+
+  size_t SampleCount() const { return axes.empty() ? 0 : samples.size() / axes.size(); }
+};
+
+struct Dataset {
+  std::vector<std::string> labels;  // sorted, unique; index = class id
+  std::vector<Recording> recordings;
+
+  // Class id of `label`, or -1 when it is not in `labels`.
+  int LabelIndex(std::string_view label) const;
+  // Recordings per class, indexed like `labels`.
+  std::vector<size_t> RecordingsPerClass() const;
+};
+
+// Thrown by loaders for unreadable or malformed input. The message always
+// names the file (and the line, when there is one) so a user can fix it.
+class DatasetError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace lwcl::train
+
+#endif  // LWCL_TRAIN_DATASET_H_

@@ -1,0 +1,48 @@
+// PackageWriter: serialises a trained, quantised model into a model package.
+//
+// The output is the format docs/model-package.md specifies and the core's
+// ReadPackage accepts: header, sections, SHA-256 trailer, unsigned (sign it
+// afterwards with package_signer.h; signing leaves the digest unchanged).
+// A delta package instead names its base by digest and carries only the
+// layers it replaces: a new head is a few hundred bytes.
+#ifndef LWCL_TRAIN_PACKAGE_WRITER_H_
+#define LWCL_TRAIN_PACKAGE_WRITER_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "train/float_model.h"
+#include "train/quantizer.h"
+
+namespace lwcl::train {
+
+using Digest = std::array<uint8_t, 32>;
+
+struct PackageWriteOptions {
+  // Drift reference: per-feature mean and variance of the NORMALISED training
+  // features. Empty means 0 and 1 (true by construction when the
+  // normalisation was fitted on the same training set).
+  std::vector<float> drift_mean;
+  std::vector<float> drift_variance;
+  // Set: write a delta package naming this base package digest.
+  std::optional<Digest> base_digest;
+  // Layers a delta carries (indices); empty means all of them.
+  std::vector<int> delta_layers;
+};
+
+// Throws std::invalid_argument when the models are inconsistent with each
+// other, with the DSP configuration's feature count, or with the format's
+// limits (labels, layers, widths, string lengths).
+std::vector<uint8_t> WritePackage(const FloatModel& model, const QuantizedModel& quantized,
+                                  const PackageWriteOptions& options = {});
+
+// The SHA-256 digest a package carries in its trailer (what a delta names as
+// its base). Throws std::invalid_argument for bytes ReadPackage refuses.
+Digest PackageDigest(std::span<const uint8_t> package);
+
+}  // namespace lwcl::train
+
+#endif  // LWCL_TRAIN_PACKAGE_WRITER_H_

@@ -1,0 +1,87 @@
+// Training run: the whole `lwcl train` pipeline as one call, from a loaded
+// dataset to a model package and its evaluation.
+//
+//   split by recording -> windows -> spectral features (the core's DSP)
+//   -> MLP -> int8 quantisation -> package -> read back by the core and
+//   evaluated per split as float (FloatForward) and int8 (Classifier on the
+//   raw windows, exactly as a device runs it).
+//
+// The CLI, the server's retraining and the dataset tests all go through here,
+// so they measure the same thing the same way. Deterministic for a seed.
+#ifndef LWCL_TRAIN_TRAINING_RUN_H_
+#define LWCL_TRAIN_TRAINING_RUN_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tinyml/spectral_config.h"
+#include "train/dataset.h"
+#include "train/evaluation.h"
+#include "train/feature_extraction.h"
+#include "train/float_model.h"
+#include "train/mlp_trainer.h"
+#include "train/package_writer.h"
+#include "train/split.h"
+#include "train/windowing.h"
+
+namespace lwcl::train {
+
+struct TrainingOptions {
+  // Input and feature block; window_samples and sample_rate_hz must match the
+  // dataset (recordings at another rate are refused, not resampled).
+  tinyml::SpectralConfig dsp = DefaultMotionConfig();
+  uint16_t stride_samples = kDefaultMotionStrideSamples;
+  SplitOptions split;
+  MlpTrainOptions mlp;  // its seed is set from split.seed unless overridden
+  bool mlp_seed_from_split = true;
+  std::string model_name = "motion";
+  std::string model_version = "0.1.0";
+  PackageWriteOptions package;
+  bool evaluate_int8 = true;
+  // Progress lines (stage starts and results); may be empty.
+  std::function<void(std::string_view)> progress;
+};
+
+// One split's windows and how both predictors did on them.
+struct SplitResult {
+  std::vector<size_t> recordings;
+  std::vector<WindowRef> windows;  // evaluated windows (finite features)
+  size_t dropped_windows = 0;      // windows whose features were not finite
+  std::vector<int> truth;
+  std::vector<int> float_predicted;
+  std::vector<int> int8_predicted;  // empty when int8 was not evaluated
+  Metrics float_metrics;
+  Metrics int8_metrics;
+  double agreement = 1.0;  // float vs int8 class agreement
+};
+
+struct TrainingRun {
+  FloatModel model;
+  std::vector<uint8_t> package;
+  int epochs_run = 0;
+  int best_epoch = 0;
+  float best_validation_loss = 0.0f;
+  float best_validation_accuracy = 0.0f;
+  SplitResult train;
+  SplitResult validation;
+  SplitResult test;
+  size_t parameter_count = 0;  // float weights + biases
+  size_t arena_bytes = 0;      // device RAM the classifier needs for this package
+  double seconds_features = 0.0;
+  double seconds_training = 0.0;
+  double seconds_packaging = 0.0;
+  double seconds_evaluation = 0.0;
+};
+
+// Runs the pipeline. Throws DatasetError when the dataset does not fit the
+// options (axes, rate, a class with no training windows) and
+// std::runtime_error when a later stage fails.
+TrainingRun RunTraining(const Dataset& dataset, const TrainingOptions& options);
+
+}  // namespace lwcl::train
+
+#endif  // LWCL_TRAIN_TRAINING_RUN_H_

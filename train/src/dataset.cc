@@ -1,0 +1,21 @@
+#include "train/dataset.h"
+
+namespace lwcl::train {
+
+int Dataset::LabelIndex(std::string_view label) const {
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] == label) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::vector<size_t> Dataset::RecordingsPerClass() const {
+  std::vector<size_t> counts(labels.size(), 0);
+  for (const Recording& r : recordings) {
+    const int c = LabelIndex(r.label);
+    if (c >= 0) ++counts[static_cast<size_t>(c)];
+  }
+  return counts;
+}
+
+}  // namespace lwcl::train

@@ -1,0 +1,187 @@
+#include "train/training_report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+namespace lwcl::train {
+namespace {
+
+using nlohmann::json;
+
+json ConfusionJson(const ConfusionMatrix& m) {
+  json rows = json::array();
+  for (size_t t = 0; t < m.classes; ++t) {
+    json row = json::array();
+    for (size_t p = 0; p < m.classes; ++p) row.push_back(m.at(t, p));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+json MetricsJson(const Metrics& m, const std::vector<std::string>& labels) {
+  json per_class = json::array();
+  for (size_t c = 0; c < m.per_class.size(); ++c) {
+    const ClassMetrics& cm = m.per_class[c];
+    per_class.push_back({{"label", c < labels.size() ? labels[c] : std::to_string(c)},
+                         {"precision", cm.precision},
+                         {"recall", cm.recall},
+                         {"f1", cm.f1},
+                         {"support", cm.support}});
+  }
+  return {{"accuracy", m.accuracy},
+          {"macro_f1", m.macro_f1},
+          {"per_class", per_class},
+          {"confusion", ConfusionJson(m.confusion)}};
+}
+
+json SplitJson(const SplitResult& s, const std::vector<std::string>& labels) {
+  json j = {{"windows", s.windows.size()}, {"float", MetricsJson(s.float_metrics, labels)}};
+  if (!s.int8_predicted.empty()) {
+    j["int8"] = MetricsJson(s.int8_metrics, labels);
+    j["agreement"] = s.agreement;
+  }
+  return j;
+}
+
+json SplitSizesJson(const SplitResult& s, const Dataset& dataset) {
+  json files = json::array();
+  for (size_t r : s.recordings) files.push_back(dataset.recordings[r].source);
+  return {{"recordings", s.recordings.size()},
+          {"windows", s.windows.size()},
+          {"dropped_windows", s.dropped_windows},
+          {"files", files}};
+}
+
+std::string Percent(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2f%%", x * 100.0);
+  return buffer;
+}
+
+}  // namespace
+
+json TrainingReportJson(const Dataset& dataset, const TrainingOptions& options,
+                        const TrainingRun& run) {
+  const FloatModel& m = run.model;
+  json layers = json::array();
+  size_t int8_weight_bytes = 0;
+  for (const FloatLayer& l : m.layers) {
+    layers.push_back({{"in", l.in},
+                      {"out", l.out},
+                      {"activation", l.activation == Activation::kRelu      ? "relu"
+                                     : l.activation == Activation::kSoftmax ? "softmax"
+                                                                            : "none"}});
+    int8_weight_bytes += l.weights.size();
+  }
+  const tinyml::SpectralConfig& d = m.dsp;
+  json report = {
+      {"labels", m.labels},
+      {"model",
+       {{"name", m.name},
+        {"version", m.version},
+        {"layers", layers},
+        {"parameters", run.parameter_count}}},
+      {"dsp",
+       {{"axes", d.axes},
+        {"sample_rate_hz", d.sample_rate_hz},
+        {"window_samples", d.window_samples},
+        {"stride_samples", m.stride_samples},
+        {"scale", d.scale},
+        {"decimation", d.decimation},
+        {"filter", d.filter == tinyml::FilterType::kLowPass    ? "low"
+                   : d.filter == tinyml::FilterType::kHighPass ? "high"
+                                                               : "none"},
+        {"filter_cutoff_hz", d.filter_cutoff_hz},
+        {"filter_order", d.filter_order},
+        {"fft_length", d.fft_length},
+        {"overlap", d.overlap},
+        {"log_spectrum", d.log_spectrum},
+        {"features", m.feature_mean.size()}}},
+      {"split",
+       {{"method", "by-recording"},
+        {"seed", options.split.seed},
+        {"fractions",
+         {options.split.train_fraction, options.split.validation_fraction,
+          options.split.test_fraction}},
+        {"train", SplitSizesJson(run.train, dataset)},
+        {"validation", SplitSizesJson(run.validation, dataset)},
+        {"test", SplitSizesJson(run.test, dataset)}}},
+      {"training",
+       {{"epochs_run", run.epochs_run},
+        {"best_epoch", run.best_epoch},
+        {"best_validation_loss", run.best_validation_loss},
+        {"best_validation_accuracy", run.best_validation_accuracy},
+        {"max_epochs", options.mlp.max_epochs},
+        {"batch_size", options.mlp.batch_size},
+        {"learning_rate", options.mlp.learning_rate},
+        {"l2", options.mlp.l2},
+        {"patience", options.mlp.patience},
+        {"class_weights", options.mlp.class_weights}}},
+      {"train", SplitJson(run.train, m.labels)},
+      {"validation", SplitJson(run.validation, m.labels)},
+      {"test", SplitJson(run.test, m.labels)},
+      {"confusion", {{"float", ConfusionJson(run.test.float_metrics.confusion)}}},
+      {"agreement", run.test.agreement},
+      {"sizes",
+       {{"package_bytes", run.package.size()},
+        {"parameters", run.parameter_count},
+        {"int8_weight_bytes", int8_weight_bytes},
+        {"arena_bytes", run.arena_bytes}}},
+      {"seconds",
+       {{"features", run.seconds_features},
+        {"training", run.seconds_training},
+        {"packaging", run.seconds_packaging},
+        {"evaluation", run.seconds_evaluation}}},
+  };
+  if (!run.test.int8_predicted.empty()) {
+    report["confusion"]["int8"] = ConfusionJson(run.test.int8_metrics.confusion);
+  }
+  return report;
+}
+
+std::string TrainingReportText(const Dataset& dataset, const TrainingRun& run) {
+  const FloatModel& m = run.model;
+  std::ostringstream out;
+  out << m.name << " " << m.version << ": " << m.labels.size() << " classes, "
+      << dataset.recordings.size() << " recordings (train " << run.train.recordings.size()
+      << ", validation " << run.validation.recordings.size() << ", test "
+      << run.test.recordings.size() << ", split by recording)\n";
+  out << "network: " << (m.layers.empty() ? 0 : m.layers.front().in);
+  for (const FloatLayer& l : m.layers) out << " -> " << l.out;
+  out << ", " << run.parameter_count << " parameters, package " << run.package.size()
+      << " bytes, arena " << run.arena_bytes << " bytes; " << run.epochs_run << " epochs (best "
+      << run.best_epoch << ")\n";
+  const bool int8 = !run.test.int8_predicted.empty();
+  out << "test accuracy (" << run.test.windows.size() << " windows): float "
+      << Percent(run.test.float_metrics.accuracy);
+  if (int8) {
+    out << ", int8 " << Percent(run.test.int8_metrics.accuracy) << ", agreement "
+        << Percent(run.test.agreement);
+  }
+  out << "\n";
+
+  const Metrics& shown = int8 ? run.test.int8_metrics : run.test.float_metrics;
+  out << "test confusion (" << (int8 ? "int8" : "float")
+      << "; rows = true, columns = predicted):\n";
+  size_t width = 6;
+  for (const std::string& l : m.labels) width = std::max(width, l.size());
+  const auto pad = [&](const std::string& s) {
+    return s + std::string(width + 2 > s.size() ? width + 2 - s.size() : 1, ' ');
+  };
+  out << "  " << pad("");
+  for (const std::string& l : m.labels) out << pad(l);
+  out << "recall\n";
+  for (size_t t = 0; t < m.labels.size(); ++t) {
+    out << "  " << pad(m.labels[t]);
+    for (size_t p = 0; p < m.labels.size(); ++p)
+      out << pad(std::to_string(shown.confusion.at(t, p)));
+    out << Percent(shown.per_class[t].recall) << "\n";
+  }
+  out << "  " << pad("precision");
+  for (size_t p = 0; p < m.labels.size(); ++p) out << pad(Percent(shown.per_class[p].precision));
+  out << "\n";
+  return out.str();
+}
+
+}  // namespace lwcl::train
