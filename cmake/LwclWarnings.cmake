@@ -3,7 +3,7 @@
 function(lwcl_warnings target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Werror -Wshadow -Wconversion -Wno-sign-conversion
-    -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wnull-dereference -Wdouble-promotion)
+    -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wdouble-promotion)
 endfunction()
 
 # lwcl_add_test(name SOURCES a.cc b.cc LIBS x y): one GoogleTest binary,

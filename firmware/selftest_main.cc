@@ -1,7 +1,10 @@
 // The firmware self-test: runs the tinyml core on Cortex-M33 under QEMU and
 // exits 0 only if every check passed. scripts/firmware.sh looks for the
-// summary line "lwcl-selftest: PASS ..." and for "model_arena=<bytes>".
+// summary line "lwcl-selftest: PASS ...", "model_arena=<bytes>" and
+// "model_state=<bytes>".
 #include "log_line.h"
+#include "tinyml/classifier.h"
+#include "tinyml/model_package.h"
 #include "selftest_check.h"
 #include "selftest_suites.h"
 
@@ -14,6 +17,11 @@ int main() {
 
   LogLine line;
   line.Str("model_arena=").Uint(golden.arena_bytes).Print();
+  // RAM a device keeps beside the arena for one loaded model: the parsed
+  // package view and the classifier object.
+  line.Str("model_state=")
+      .Uint(sizeof(lwcl::tinyml::PackageView) + sizeof(lwcl::tinyml::Classifier))
+      .Print();
   const bool pass = checks.failed() == 0 && checks.run() > 0;
   line.Str("lwcl-selftest: ")
       .Str(pass ? "PASS" : "FAIL")

@@ -5,7 +5,8 @@
 // written here goes to QEMU's stdout and SemihostExit ends QEMU with the given
 // exit status, which is how a failing self-test fails the build. On real
 // hardware with no debugger attached these calls would fault, so only the
-// self-test image uses them.
+// self-test image uses them. The host build of the same self-test links
+// semihosting_host.cc instead (stdout and the process's exit status).
 #ifndef LWCL_FIRMWARE_SEMIHOSTING_H_
 #define LWCL_FIRMWARE_SEMIHOSTING_H_
 

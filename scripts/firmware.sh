@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The bare-metal check: builds the tinyml core and its self-test for
 # Cortex-M33 (preset cortex-m33, build/cortex-m33), runs it under QEMU
-# (mps2-an505) and writes the size report. Fails if the build fails, the image
-# overflows the nRF9160 budget (1 MB flash, 256 KB RAM: the link fails), QEMU
-# exits non-zero or times out, or the self-test's summary line is missing.
-# Quiet apart from the summary line and the size table; build and QEMU output
-# are kept in build/cortex-m33/firmware/{build,qemu}.log and shown on failure.
+# (mps2-an505), then builds the same self-test for the host (build/selftest-host,
+# target lwcl_selftest_host) with the same golden data and runs it, and writes
+# the size report. Fails if a build fails, the image overflows the nRF9160
+# budget (1 MB flash, 256 KB RAM: the link fails), QEMU or the host run exits
+# non-zero, QEMU times out, or a self-test's summary line is missing.
+# Quiet apart from the two summary lines ("cortex-m33: ...", "host: ...") and
+# the size report's path; build and run output are kept in
+# build/cortex-m33/firmware/{build,qemu}.log and build/selftest-host/{build,run}.log
+# and shown on failure.
 #
 #   scripts/firmware.sh                 build, run, report (what `make firmware` runs)
 #   scripts/firmware.sh --break-golden[=feature|logit|label]
@@ -35,7 +39,7 @@ for arg in "$@"; do
     --break-golden) break_golden=feature ;;
     --break-golden=*) break_golden=${arg#--break-golden=} ;;
     --verbose) verbose=1 ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) echo "firmware: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -123,7 +127,33 @@ if [ "$rc" -ne 0 ] || [ -z "$summary" ] || [ "${summary#lwcl-selftest: PASS}" = 
   cat "$qemu_log" >&2
   exit 1
 fi
-echo "$summary"
+echo "cortex-m33: $summary"
+
+# The same self-test on the host, against the same golden data: the core must
+# agree with itself on both targets. A build dir of its own so the dev build's
+# cache (LWCL_FIRMWARE_SELFTEST_DATA empty: the built-in case) stays as it is.
+host_build=build/selftest-host
+mkdir -p "$host_build"
+host_build_log=$host_build/build.log
+host_log=$host_build/run.log
+: >"$host_build_log"
+run_logged "$host_build_log" cmake -S . -B "$host_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DLWCL_TESTS=OFF -DLWCL_BENCH=OFF -DLWCL_FIRMWARE_BREAK_GOLDEN= "-DLWCL_FIRMWARE_SELFTEST_DATA=$data" ||
+  { echo "firmware: host configure failed ($host_build_log)" >&2; exit 1; }
+run_logged "$host_build_log" cmake --build "$host_build" -j"$jobs" --target lwcl_selftest_host ||
+  { echo "firmware: host build failed ($host_build_log)" >&2; exit 1; }
+set +e
+"$host_build/bin/lwcl_selftest_host" >"$host_log" 2>&1 </dev/null
+host_rc=$?
+set -e
+[ "$verbose" -eq 1 ] && cat "$host_log"
+host_summary=$(grep -a '^lwcl-selftest: ' "$host_log" | tail -n 1 || true)
+if [ "$host_rc" -ne 0 ] || [ "${host_summary#lwcl-selftest: PASS}" = "$host_summary" ]; then
+  echo "firmware: host self-test failed (exit $host_rc); output ($host_log):" >&2
+  cat "$host_log" >&2
+  exit 1
+fi
+echo "host: $host_summary"
 
 size_json=${LWCL_SIZE_JSON:-build/firmware/size.json}
 "$python" scripts/size-report --elf "$elf" --map "$fwdir/lwcl_selftest.map" \

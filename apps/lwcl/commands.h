@@ -10,6 +10,8 @@ namespace lwcl::apps {
 void RegisterTrainCommand(CLI::App& app);
 void RegisterInspectCommand(CLI::App& app);
 void RegisterSelftestDataCommand(CLI::App& app);
+void RegisterKeygenCommand(CLI::App& app);
+void RegisterClassifyCommand(CLI::App& app);
 
 }  // namespace lwcl::apps
 

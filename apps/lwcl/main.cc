@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   lwcl::apps::RegisterTrainCommand(app);
   lwcl::apps::RegisterInspectCommand(app);
   lwcl::apps::RegisterSelftestDataCommand(app);
+  lwcl::apps::RegisterKeygenCommand(app);
+  lwcl::apps::RegisterClassifyCommand(app);
 
   // Logs go to stderr so a command's stdout stays clean for its output.
   auto logger = spdlog::stderr_color_mt("lwcl");

@@ -33,8 +33,8 @@ Status Classifier::Init(const PackageView& package, Span<uint8_t> arena) {
   activations_[1] = a.AllocateInt8(plan.activation_bytes);
   if (a.used() != plan.total_bytes) return Status::kArenaTooSmall;  // cannot happen
 
-  const Status s = windower_.Init(package.dsp.axes, package.dsp.window_samples,
-                                  package.stride_samples, window);
+  const Status s =
+      windower_.Init(package.dsp.axes, package.dsp.window_samples, package.stride_samples, window);
   if (s != Status::kOk) return s;
   mean_ = package.feature_mean;
   std_ = package.feature_std;

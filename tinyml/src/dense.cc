@@ -15,8 +15,8 @@ void DenseFloat(Span<const float> weights, Span<const float> bias, Span<const fl
   }
 }
 
-void DenseInt8(Span<const int8_t> weights, Span<const int32_t> bias,
-               const Int8DenseParams& params, Span<const int8_t> input, Span<int8_t> output) {
+void DenseInt8(Span<const int8_t> weights, Span<const int32_t> bias, const Int8DenseParams& params,
+               Span<const int8_t> input, Span<int8_t> output) {
   const size_t in = input.size;
   const int32_t in_zp = params.input_zero_point;
   const int32_t out_zp = params.output_zero_point;
@@ -32,8 +32,8 @@ void DenseInt8(Span<const int8_t> weights, Span<const int32_t> bias,
       acc += static_cast<uint32_t>(static_cast<int32_t>(row[i]) *
                                    (static_cast<int32_t>(input[i]) - in_zp));
     }
-    const int32_t v = MultiplyByQuantizedMultiplier(static_cast<int32_t>(acc),
-                                                    params.multiplier[o], params.shift[o]);
+    const int32_t v = MultiplyByQuantizedMultiplier(static_cast<int32_t>(acc), params.multiplier[o],
+                                                    params.shift[o]);
     // Add the zero point in 64 bits: v may be near INT32_MAX.
     int64_t q = static_cast<int64_t>(v) + out_zp;
     if (q < low) q = low;

@@ -195,8 +195,8 @@ Status ParseLayer(const uint8_t* p, size_t n, PackageView* out) {
   l.bias = Int32Array(a + 4 * o, o);
   l.multiplier = Int32Array(a + 8 * o, o);
   l.shift = Int32Array(a + 12 * o, o);
-  l.weights = Span<const int8_t>(static_cast<const int8_t*>(static_cast<const void*>(a + 16 * o)),
-                                 in * o);
+  l.weights =
+      Span<const int8_t>(static_cast<const int8_t*>(static_cast<const void*>(a + 16 * o)), in * o);
   if (!PositiveFinite(l.input_scale) || !PositiveFinite(l.output_scale) ||
       !ValidZeroPoint(l.input_zero_point) || !ValidZeroPoint(l.output_zero_point) ||
       !AllPositiveFinite(l.weight_scales)) {
@@ -279,8 +279,7 @@ Status ReadPackage(Span<const uint8_t> bytes, PackageView* out) {
 
   out->body = Span<const uint8_t>(base, body);
   out->digest = Span<const uint8_t>(trailer, pf::kDigestBytes);
-  out->signature =
-      Span<const uint8_t>(trailer + pf::kTrailerFixedBytes, signature_bytes);
+  out->signature = Span<const uint8_t>(trailer + pf::kTrailerFixedBytes, signature_bytes);
   uint8_t digest[kSha256Bytes];
   Sha256Digest(out->body, digest);
   if (std::memcmp(digest, trailer, kSha256Bytes) != 0) return Status::kBadDigest;
@@ -301,17 +300,32 @@ Status ReadPackage(Span<const uint8_t> bytes, PackageView* out) {
     uint32_t bit = 0;
     Status s = Status::kOk;
     switch (tag) {
-      case pf::kTagInfo: bit = kInfo; s = ParseInfo(p, length, out); break;
-      case pf::kTagInput: bit = kInput; s = ParseInput(p, length, out); break;
-      case pf::kTagNorm: bit = kNorm; s = ParseNorm(p, length, out); break;
-      case pf::kTagDrift: bit = kDrift; s = ParseDrift(p, length, out); break;
-      case pf::kTagLayer: s = ParseLayer(p, length, out); break;
+      case pf::kTagInfo:
+        bit = kInfo;
+        s = ParseInfo(p, length, out);
+        break;
+      case pf::kTagInput:
+        bit = kInput;
+        s = ParseInput(p, length, out);
+        break;
+      case pf::kTagNorm:
+        bit = kNorm;
+        s = ParseNorm(p, length, out);
+        break;
+      case pf::kTagDrift:
+        bit = kDrift;
+        s = ParseDrift(p, length, out);
+        break;
+      case pf::kTagLayer:
+        s = ParseLayer(p, length, out);
+        break;
       case pf::kTagDelta:
         bit = kDelta;
         if (length < pf::kDeltaBytes) return Status::kMalformed;
         out->base_digest = Span<const uint8_t>(p, pf::kDigestBytes);
         break;
-      default: break;  // a section from a newer writer: skip it
+      default:
+        break;  // a section from a newer writer: skip it
     }
     if (s != Status::kOk) return s;
     if (seen & bit) return Status::kMalformed;  // a singleton section twice

@@ -83,7 +83,8 @@ train::FloatModel StillOrMoving(const std::vector<std::vector<float>>& training_
   m.feature_mean.assign(n, 0.0f);
   m.feature_std.assign(n, 0.0f);
   for (const auto& f : training_features) {
-    for (size_t i = 0; i < n; ++i) m.feature_mean[i] += f[i] / static_cast<float>(training_features.size());
+    for (size_t i = 0; i < n; ++i)
+      m.feature_mean[i] += f[i] / static_cast<float>(training_features.size());
   }
   for (const auto& f : training_features) {
     for (size_t i = 0; i < n; ++i) {
@@ -112,7 +113,8 @@ TEST(Classifier, DetectsMotionWithAHandBuiltModel) {
   std::vector<std::vector<float>> windows;
   for (int i = 0; i < 20; ++i) windows.push_back(Noise(16, 0.02f, rng));
   for (int i = 0; i < 20; ++i) {
-    windows.push_back(Sine(16, 1, 0.5f + 0.05f * static_cast<float>(i), 2.0f + 0.1f * static_cast<float>(i), 16.0f));
+    windows.push_back(Sine(16, 1, 0.5f + 0.05f * static_cast<float>(i),
+                           2.0f + 0.1f * static_cast<float>(i), 16.0f));
   }
   std::vector<std::vector<float>> features;
   for (const auto& w : windows) features.push_back(Features(dsp, w));
@@ -141,7 +143,8 @@ TEST(Classifier, DetectsMotionWithAHandBuiltModel) {
   const std::vector<float> raw = Features(dsp, moving);
   ASSERT_EQ(c.features().size, raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {
-    EXPECT_FLOAT_EQ(c.features()[i], (raw[i] - pkg.model.feature_mean[i]) / pkg.model.feature_std[i]);
+    EXPECT_FLOAT_EQ(c.features()[i],
+                    (raw[i] - pkg.model.feature_mean[i]) / pkg.model.feature_std[i]);
   }
   EXPECT_EQ(c.logits().size, 2u);
   EXPECT_GT(c.logits()[1], c.logits()[0]);
@@ -265,14 +268,16 @@ TEST(Classifier, SetNormalizationOverridesThePackage) {
             Status::kOk);
   const size_t n = pkg.view.feature_count;
   std::vector<float> raw(n, 1.0f), mean(n, 0.5f), std_dev(n, 2.0f);
-  ASSERT_EQ(c.SetNormalization(Span<const float>(mean.data(), n), Span<const float>(std_dev.data(), n)),
-            Status::kOk);
+  ASSERT_EQ(
+      c.SetNormalization(Span<const float>(mean.data(), n), Span<const float>(std_dev.data(), n)),
+      Status::kOk);
   Result r;
   ASSERT_EQ(c.ClassifyFeatures(Span<const float>(raw.data(), n), &r), Status::kOk);
   EXPECT_FLOAT_EQ(c.features()[0], 0.25f);
   std_dev[1] = 0.0f;
-  EXPECT_EQ(c.SetNormalization(Span<const float>(mean.data(), n), Span<const float>(std_dev.data(), n)),
-            Status::kInvalidArgument);
+  EXPECT_EQ(
+      c.SetNormalization(Span<const float>(mean.data(), n), Span<const float>(std_dev.data(), n)),
+      Status::kInvalidArgument);
   ASSERT_EQ(c.SetNormalization(Span<const float>(), Span<const float>()), Status::kOk);
   ASSERT_EQ(c.ClassifyFeatures(Span<const float>(raw.data(), n), &r), Status::kOk);
   EXPECT_FLOAT_EQ(c.features()[0], (1.0f - m.feature_mean[0]) / m.feature_std[0]);

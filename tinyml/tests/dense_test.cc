@@ -75,7 +75,8 @@ TEST(DenseInt8, MatchesReferenceOnRandomLayers) {
         acc += int64_t{w[o * in + i]} * (int64_t{x[i]} - p.input_zero_point);
       }
       double q = std::round(static_cast<double>(acc) * reals[o]) + p.output_zero_point;
-      const double low = p.relu ? std::max(-128.0, static_cast<double>(p.output_zero_point)) : -128.0;
+      const double low =
+          p.relu ? std::max(-128.0, static_cast<double>(p.output_zero_point)) : -128.0;
       q = std::clamp(q, low, 127.0);
       EXPECT_LE(std::fabs(q - y[o]), 1.0) << "trial " << trial << " output " << o;
     }

@@ -77,15 +77,15 @@ TEST(MultiplyByQuantizedMultiplier, MatchesDoubleReferenceWithinOne) {
 }
 
 TEST(MultiplyByQuantizedMultiplier, KnownValues) {
-  const int32_t half = int32_t{1} << 30;  // 0.5 in Q31
+  const int32_t half = int32_t{1} << 30;                        // 0.5 in Q31
   EXPECT_EQ(MultiplyByQuantizedMultiplier(100, half, 1), 100);  // x * 1.0
   EXPECT_EQ(MultiplyByQuantizedMultiplier(100, half, 0), 50);   // x * 0.5
   EXPECT_EQ(MultiplyByQuantizedMultiplier(4, half, -1), 1);     // 1.0
   // 1.25: the high multiply rounds 2.5 up to 3, the shift 1.5 up to 2. This
   // double rounding is gemmlowp's / TFLite's, kept for bit-exactness.
   EXPECT_EQ(MultiplyByQuantizedMultiplier(5, half, -1), 2);
-  EXPECT_EQ(MultiplyByQuantizedMultiplier(6, half, -1), 2);     // 1.5 -> 2 (away from 0)
-  EXPECT_EQ(MultiplyByQuantizedMultiplier(-6, half, -1), -2);   // -1.5 -> -2
+  EXPECT_EQ(MultiplyByQuantizedMultiplier(6, half, -1), 2);    // 1.5 -> 2 (away from 0)
+  EXPECT_EQ(MultiplyByQuantizedMultiplier(-6, half, -1), -2);  // -1.5 -> -2
   EXPECT_EQ(MultiplyByQuantizedMultiplier(-5, half, -1), -1);
   EXPECT_EQ(MultiplyByQuantizedMultiplier(123456, 0, 0), 0);
   // Extreme shifts and values are defined (saturating) rather than UB.
@@ -100,7 +100,7 @@ TEST(MultiplyByQuantizedMultiplier, KnownValues) {
 TEST(QuantizeToInt8, RoundsAndSaturates) {
   EXPECT_EQ(QuantizeToInt8(0.0f, 0.1f, 5), 5);
   EXPECT_EQ(QuantizeToInt8(1.0f, 0.1f, 0), 10);
-  EXPECT_EQ(QuantizeToInt8(0.25f, 0.1f, 0), 3);    // 2.5 rounds away from zero
+  EXPECT_EQ(QuantizeToInt8(0.25f, 0.1f, 0), 3);  // 2.5 rounds away from zero
   EXPECT_EQ(QuantizeToInt8(-0.25f, 0.1f, 0), -3);
   EXPECT_EQ(QuantizeToInt8(1e9f, 0.1f, 0), 127);
   EXPECT_EQ(QuantizeToInt8(-1e9f, 0.1f, 0), -128);

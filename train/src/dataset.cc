@@ -18,4 +18,12 @@ std::vector<size_t> Dataset::RecordingsPerClass() const {
   return counts;
 }
 
+std::vector<size_t> Dataset::UnlabelledRecordings() const {
+  std::vector<size_t> out;
+  for (size_t r = 0; r < recordings.size(); ++r) {
+    if (LabelIndex(recordings[r].label) < 0) out.push_back(r);
+  }
+  return out;
+}
+
 }  // namespace lwcl::train

@@ -321,6 +321,10 @@ MlpTrainResult TrainMlp(const FeatureMatrix& train, const FeatureMatrix& validat
     stats.epoch = epoch;
     stats.train_loss =
         static_cast<float>(epoch_loss / static_cast<double>(std::max<size_t>(batches, 1)));
+    {
+      float end_of_epoch_loss = 0.0f;  // the learning curve keeps the batch mean instead
+      Score(layers, x_train, dim, train.labels, end_of_epoch_loss, stats.train_accuracy);
+    }
     if (validation.rows() > 0) {
       Score(layers, x_val, dim, validation.labels, stats.validation_loss,
             stats.validation_accuracy);

@@ -51,9 +51,9 @@ tinyml::Status Read(std::span<const uint8_t> package, std::vector<uint8_t>* copy
 
 std::string ToPem(EVP_PKEY* key, bool is_private) {
   Bio bio(BIO_new(BIO_s_mem()));
-  const int ok = is_private
-                     ? PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)
-                     : PEM_write_bio_PUBKEY(bio.get(), key);
+  const int ok =
+      is_private ? PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)
+                 : PEM_write_bio_PUBKEY(bio.get(), key);
   if (!bio || ok != 1) throw std::runtime_error("ed25519: cannot write PEM");
   char* data = nullptr;
   const long n = BIO_get_mem_data(bio.get(), &data);
@@ -109,8 +109,8 @@ std::vector<uint8_t> SignPackage(std::span<const uint8_t> package,
     throw std::runtime_error("ed25519: signing failed");
   }
   // body + digest, then the new scheme and signature.
-  std::vector<uint8_t> out(copy.begin(),
-                           copy.begin() + static_cast<std::ptrdiff_t>(view.body.size + pf::kDigestBytes));
+  std::vector<uint8_t> out(
+      copy.begin(), copy.begin() + static_cast<std::ptrdiff_t>(view.body.size + pf::kDigestBytes));
   const uint32_t scheme = pf::kSignatureEd25519;
   const uint8_t* scheme_bytes = reinterpret_cast<const uint8_t*>(&scheme);
   out.insert(out.end(), scheme_bytes, scheme_bytes + sizeof scheme);

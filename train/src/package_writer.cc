@@ -33,15 +33,21 @@ class Bytes {
     const uint8_t* b = static_cast<const uint8_t*>(p);
     data_.insert(data_.end(), b, b + n);
   }
-  void Floats(const std::vector<float>& v) { for (float f : v) F32(f); }
-  void Int32s(const std::vector<int32_t>& v) { for (int32_t i : v) I32(i); }
+  void Floats(const std::vector<float>& v) {
+    for (float f : v) F32(f);
+  }
+  void Int32s(const std::vector<int32_t>& v) {
+    for (int32_t i : v) I32(i);
+  }
   void Text(const std::string& s) {
     if (s.size() > 0xFFFF) Fail("string longer than 65535 bytes");
     U16(static_cast<uint16_t>(s.size()));
     Raw(s.data(), s.size());
   }
   void PatchU32(size_t at, uint32_t v) { std::memcpy(data_.data() + at, &v, 4); }
-  void PadTo4() { while (data_.size() % pf::kAlignment != 0) data_.push_back(0); }
+  void PadTo4() {
+    while (data_.size() % pf::kAlignment != 0) data_.push_back(0);
+  }
 
  private:
   std::vector<uint8_t> data_;
@@ -203,8 +209,8 @@ std::vector<uint8_t> WritePackage(const FloatModel& model, const QuantizedModel&
 
   // Never hand out a package the device would refuse.
   tinyml::PackageView view;
-  const tinyml::Status s = tinyml::ReadPackage(
-      tinyml::Span<const uint8_t>(b.data().data(), b.size()), &view);
+  const tinyml::Status s =
+      tinyml::ReadPackage(tinyml::Span<const uint8_t>(b.data().data(), b.size()), &view);
   if (s != tinyml::Status::kOk) {
     Fail(std::string("the result does not read back: ") + tinyml::StatusName(s));
   }

@@ -63,4 +63,50 @@ RecordingSplit SplitByRecording(const Dataset& dataset, const SplitOptions& opti
   return split;
 }
 
+bool HasTestingCategory(const Dataset& dataset) {
+  for (const Recording& r : dataset.recordings) {
+    if (r.category == "testing" && dataset.LabelIndex(r.label) >= 0) return true;
+  }
+  return false;
+}
+
+RecordingSplit SplitByCategory(const Dataset& dataset, const SplitOptions& options) {
+  // Split the training category on its own, then map indices back.
+  Dataset training;
+  training.labels = dataset.labels;
+  std::vector<size_t> original;
+  RecordingSplit split;
+  split.by_category = true;
+  for (size_t r = 0; r < dataset.recordings.size(); ++r) {
+    const Recording& rec = dataset.recordings[r];
+    if (dataset.LabelIndex(rec.label) < 0) continue;
+    if (rec.category == "testing") {
+      split.test.push_back(r);
+    } else {
+      // Only the label matters to the split; samples are not copied.
+      Recording stub;
+      stub.label = rec.label;
+      training.recordings.push_back(std::move(stub));
+      original.push_back(r);
+    }
+  }
+  SplitOptions inner = options;
+  inner.test_fraction = 0.0;
+  const RecordingSplit part = SplitByRecording(training, inner);
+  for (size_t i : part.train) split.train.push_back(original[i]);
+  for (size_t i : part.validation) split.validation.push_back(original[i]);
+  std::sort(split.train.begin(), split.train.end());
+  std::sort(split.validation.begin(), split.validation.end());
+  return split;
+}
+
+RecordingSplit SplitDataset(const Dataset& dataset, const SplitOptions& options,
+                            bool use_categories) {
+  RecordingSplit split = use_categories && HasTestingCategory(dataset)
+                             ? SplitByCategory(dataset, options)
+                             : SplitByRecording(dataset, options);
+  split.unlabelled = dataset.UnlabelledRecordings();
+  return split;
+}
+
 }  // namespace lwcl::train

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 namespace lwcl::train {
@@ -99,7 +100,11 @@ json TrainingReportJson(const Dataset& dataset, const TrainingOptions& options,
         {"log_spectrum", d.log_spectrum},
         {"features", m.feature_mean.size()}}},
       {"split",
-       {{"method", "by-recording"},
+       {{"method", run.split_by_category ? "by-category" : "by-recording"},
+        {"note", run.split_by_category
+                     ? "test = the dataset's own testing category; validation taken from its "
+                       "training category by recording"
+                     : "stratified by class, by recording: no recording is in two splits"},
         {"seed", options.split.seed},
         {"fractions",
          {options.split.train_fraction, options.split.validation_fraction,
@@ -137,6 +142,36 @@ json TrainingReportJson(const Dataset& dataset, const TrainingOptions& options,
   if (!run.test.int8_predicted.empty()) {
     report["confusion"]["int8"] = ConfusionJson(run.test.int8_metrics.confusion);
   }
+  report["augmentation"] = {{"copies", options.augment.copies},
+                            {"noise_g", options.augment.noise_g},
+                            {"gain", options.augment.gain},
+                            {"rotate_deg", options.augment.rotate_deg},
+                            {"shift_samples", options.augment.shift_samples},
+                            {"extra_training_windows", run.augmented_windows}};
+  json clips = json::array();
+  for (const UnlabelledResult& u : run.unlabelled) {
+    const Recording& r = dataset.recordings[u.recording];
+    json clip = {{"file", r.source},
+                 {"given_label", r.label},
+                 {"category", r.category},
+                 {"windows", u.windows}};
+    if (u.float_predicted >= 0) {
+      clip["predicted"] = m.labels[static_cast<size_t>(u.float_predicted)];
+      clip["confidence"] = u.float_confidence;
+    } else {
+      clip["predicted"] = nullptr;
+      clip["confidence"] = nullptr;
+    }
+    clip["int8_predicted"] = u.int8_predicted >= 0
+                                 ? json(m.labels[static_cast<size_t>(u.int8_predicted)])
+                                 : json(nullptr);
+    clips.push_back(std::move(clip));
+  }
+  report["unlabelled"] = {
+      {"note",
+       "recordings whose label is no class of the model: classified and listed, not scored"},
+      {"count", run.unlabelled.size()},
+      {"clips", clips}};
   return report;
 }
 
@@ -146,7 +181,10 @@ std::string TrainingReportText(const Dataset& dataset, const TrainingRun& run) {
   out << m.name << " " << m.version << ": " << m.labels.size() << " classes, "
       << dataset.recordings.size() << " recordings (train " << run.train.recordings.size()
       << ", validation " << run.validation.recordings.size() << ", test "
-      << run.test.recordings.size() << ", split by recording)\n";
+      << run.test.recordings.size()
+      << (run.split_by_category ? ", test = the dataset's testing category"
+                                : ", split by recording")
+      << ")\n";
   out << "network: " << (m.layers.empty() ? 0 : m.layers.front().in);
   for (const FloatLayer& l : m.layers) out << " -> " << l.out;
   out << ", " << run.parameter_count << " parameters, package " << run.package.size()
@@ -181,6 +219,23 @@ std::string TrainingReportText(const Dataset& dataset, const TrainingRun& run) {
   out << "  " << pad("precision");
   for (size_t p = 0; p < m.labels.size(); ++p) out << pad(Percent(shown.per_class[p].precision));
   out << "\n";
+  if (!run.unlabelled.empty()) {
+    out << run.unlabelled.size()
+        << " unlabelled recordings (no known class; classified, not scored):\n";
+    for (const UnlabelledResult& u : run.unlabelled) {
+      const Recording& r = dataset.recordings[u.recording];
+      out << "  " << std::filesystem::path(r.source).filename().string() << ": ";
+      if (u.float_predicted < 0) {
+        out << "shorter than one window, not classified\n";
+        continue;
+      }
+      out << m.labels[static_cast<size_t>(u.float_predicted)] << " ("
+          << Percent(u.float_confidence) << " confidence, " << u.windows << " window"
+          << (u.windows == 1 ? "" : "s");
+      if (u.int8_predicted >= 0) out << "; int8 " << m.labels[static_cast<size_t>(u.int8_predicted)];
+      out << ")\n";
+    }
+  }
   return out.str();
 }
 

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <utility>
 
+#include "train/augmentation.h"
 #include "train/float_forward.h"
 #include "train/predictors.h"
 #include "train/quantizer.h"
@@ -29,7 +31,7 @@ void CheckDatasetFits(const Dataset& dataset, const TrainingOptions& options) {
     if (std::abs(static_cast<double>(r.sample_rate_hz) - rate) > 0.01 * rate) {
       throw DatasetError(r.source + ": recorded at " + std::to_string(r.sample_rate_hz) +
                          " Hz, the model expects " + std::to_string(options.dsp.sample_rate_hz) +
-                         " Hz (resampling is not supported)");
+                         " Hz (resample it first: --rate)");
     }
   }
 }
@@ -59,6 +61,48 @@ void Evaluate(const TrainingRun& run, const Dataset& dataset, const FeatureMatri
   }
 }
 
+// Classifies every unlabelled recording window by window: float by mean
+// probability, int8 (the device's decision) by majority.
+std::vector<UnlabelledResult> ClassifyUnlabelled(const TrainingRun& run, const Dataset& dataset,
+                                                 std::span<const size_t> recordings,
+                                                 const TrainingOptions& options,
+                                                 Int8Predictor* int8) {
+  std::vector<UnlabelledResult> out;
+  const size_t classes = run.model.labels.size();
+  for (size_t r : recordings) {
+    UnlabelledResult u;
+    u.recording = r;
+    const size_t one[] = {r};
+    const std::vector<WindowRef> windows =
+        MakeWindows(dataset, one, options.dsp.window_samples, options.stride_samples);
+    FeatureMatrix features = ExtractFeatures(dataset, windows, options.dsp);
+    features.DropNonFiniteRows();
+    u.windows = features.rows();
+    if (u.windows > 0) {
+      std::vector<double> mean(classes, 0.0);
+      for (size_t w = 0; w < features.rows(); ++w) {
+        const std::vector<float> p = FloatForward(run.model, features.row(w));
+        for (size_t c = 0; c < classes; ++c) mean[c] += static_cast<double>(p[c]);
+      }
+      size_t best = 0;
+      for (size_t c = 1; c < classes; ++c) best = mean[c] > mean[best] ? c : best;
+      u.float_predicted = static_cast<int>(best);
+      u.float_confidence = static_cast<float>(mean[best] / static_cast<double>(u.windows));
+      if (int8 != nullptr) {
+        std::vector<size_t> votes(classes, 0);
+        for (int c : int8->Classify(dataset, features.windows)) {
+          if (c >= 0 && static_cast<size_t>(c) < classes) ++votes[static_cast<size_t>(c)];
+        }
+        size_t top = 0;
+        for (size_t c = 1; c < classes; ++c) top = votes[c] > votes[top] ? c : top;
+        u.int8_predicted = static_cast<int>(top);
+      }
+    }
+    out.push_back(u);
+  }
+  return out;
+}
+
 }  // namespace
 
 TrainingRun RunTraining(const Dataset& dataset, const TrainingOptions& options) {
@@ -70,13 +114,17 @@ TrainingRun RunTraining(const Dataset& dataset, const TrainingOptions& options) 
 
   // Split by recording, then windows and features per split.
   Clock::time_point t = Clock::now();
-  const RecordingSplit split = SplitByRecording(dataset, options.split);
+  const RecordingSplit split = SplitDataset(dataset, options.split, options.split_by_category);
+  run.split_by_category = split.by_category;
   FeatureMatrix train, validation, test;
   run.train = Features(dataset, split.train, options, train);
   run.validation = Features(dataset, split.validation, options, validation);
   run.test = Features(dataset, split.test, options, test);
   run.seconds_features = SecondsSince(t);
-  say("split by recording (seed " + std::to_string(options.split.seed) + "): train " +
+  say(std::string(split.by_category ? "split by the dataset's own categories (test = testing), "
+                                     "validation by recording"
+                                   : "split by recording") +
+      " (seed " + std::to_string(options.split.seed) + "): train " +
       std::to_string(split.train.size()) + " recordings / " + std::to_string(train.rows()) +
       " windows, validation " + std::to_string(split.validation.size()) + " / " +
       std::to_string(validation.rows()) + ", test " + std::to_string(split.test.size()) + " / " +
@@ -96,11 +144,34 @@ TrainingRun RunTraining(const Dataset& dataset, const TrainingOptions& options) 
     }
   }
 
+  // Augment the training split only (validation and test stay real).
+  FeatureMatrix augmented_fit;
+  const FeatureMatrix* fit = &train;
+  if (options.augment.copies > 0) {
+    const FeatureMatrix extra = AugmentedFeatures(dataset, run.train.windows, options.dsp,
+                                                  options.augment, options.split.seed);
+    augmented_fit = train;
+    augmented_fit.windows.clear();  // synthetic rows have no source window
+    augmented_fit.values.insert(augmented_fit.values.end(), extra.values.begin(),
+                                extra.values.end());
+    augmented_fit.labels.insert(augmented_fit.labels.end(), extra.labels.begin(),
+                                extra.labels.end());
+    run.augmented_windows = extra.rows();
+    fit = &augmented_fit;
+    say("augmented: " + std::to_string(extra.rows()) + " extra training windows (" +
+        std::to_string(options.augment.copies) + " per window)");
+  }
+
   // Train.
   t = Clock::now();
   MlpTrainOptions mlp = options.mlp;
   if (options.mlp_seed_from_split) mlp.seed = options.split.seed;
-  MlpTrainResult trained = TrainMlp(train, validation, dataset.labels.size(), mlp);
+  // Keep every epoch for the report's learning curves, then pass it on.
+  mlp.on_epoch = [&run, user = options.mlp.on_epoch](const EpochStats& e) {
+    run.history.push_back(e);
+    if (user) user(e);
+  };
+  MlpTrainResult trained = TrainMlp(*fit, validation, dataset.labels.size(), mlp);
   run.seconds_training = SecondsSince(t);
   run.model = std::move(trained.model);
   run.model.name = options.model_name;
@@ -141,7 +212,9 @@ TrainingRun RunTraining(const Dataset& dataset, const TrainingOptions& options) 
   Evaluate(run, dataset, train, int8.get(), run.train);
   Evaluate(run, dataset, validation, int8.get(), run.validation);
   Evaluate(run, dataset, test, int8.get(), run.test);
+  run.unlabelled = ClassifyUnlabelled(run, dataset, split.unlabelled, options, int8.get());
   run.seconds_evaluation = SecondsSince(t);
+  run.train_features = std::move(train);
   return run;
 }
 

@@ -78,7 +78,8 @@ TEST(Quantizer, FollowsTheScheme) {
   for (const auto& x : calibration) {
     const auto acts = FloatActivations(m, x);
     for (float v : acts[0]) {
-      const float q8 = std::round(v / hidden.input_scale) + static_cast<float>(hidden.input_zero_point);
+      const float q8 =
+          std::round(v / hidden.input_scale) + static_cast<float>(hidden.input_zero_point);
       EXPECT_GE(q8, -128.5f);
       EXPECT_LE(q8, 127.5f);
     }

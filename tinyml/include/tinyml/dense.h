@@ -34,8 +34,8 @@ struct Int8DenseParams {
 
 // output[o] = clamp(MBQM(bias[o] + sum_i w[o,i] * (input[i] - in_zp)) + out_zp).
 // Requires weights.size == in*out and bias/multiplier/shift of size out.
-void DenseInt8(Span<const int8_t> weights, Span<const int32_t> bias,
-               const Int8DenseParams& params, Span<const int8_t> input, Span<int8_t> output);
+void DenseInt8(Span<const int8_t> weights, Span<const int32_t> bias, const Int8DenseParams& params,
+               Span<const int8_t> input, Span<int8_t> output);
 
 }  // namespace lwcl::tinyml
 

@@ -27,8 +27,8 @@
 
 namespace lwcl::tinyml {
 
-inline constexpr size_t kMaxLabels = 16;  // classes a package may name
-inline constexpr size_t kMaxLayers = 8;   // dense layers a package may hold
+inline constexpr size_t kMaxLabels = 16;        // classes a package may name
+inline constexpr size_t kMaxLayers = 8;         // dense layers a package may hold
 inline constexpr size_t kMaxLayerWidth = 1024;  // in/out units of one layer
 
 // One int8 dense layer, as stored. Weights are symmetric per output channel
@@ -42,11 +42,11 @@ struct LayerView {
   int32_t input_zero_point = 0;
   float output_scale = 0.0f;
   int32_t output_zero_point = 0;
-  Span<const int8_t> weights;        // out * in, row-major [out][in]
-  Span<const float> weight_scales;   // out
-  Span<const int32_t> bias;          // out
-  Span<const int32_t> multiplier;    // out, Q31
-  Span<const int32_t> shift;         // out, in [-31, 30]
+  Span<const int8_t> weights;       // out * in, row-major [out][in]
+  Span<const float> weight_scales;  // out
+  Span<const int32_t> bias;         // out
+  Span<const int32_t> multiplier;   // out, Q31
+  Span<const int32_t> shift;        // out, in [-31, 30]
 };
 
 struct PackageView {

@@ -29,6 +29,7 @@ inline constexpr int kMaxHiddenUnits = 32;
 struct EpochStats {
   int epoch = 0;            // 1-based
   float train_loss = 0.0f;  // class-weighted, mean over the epoch's batches
+  float train_accuracy = 0.0f;  // of the weights at the end of the epoch
   float validation_loss = 0.0f;
   float validation_accuracy = 0.0f;
   bool improved = false;  // this epoch became the best so far

@@ -26,11 +26,11 @@ struct QuantizedLayer {
   int32_t input_zero_point = 0;
   float output_scale = 1.0f;
   int32_t output_zero_point = 0;
-  std::vector<int8_t> weights;        // out * in, row-major [out][in]
-  std::vector<float> weight_scales;   // out
-  std::vector<int32_t> bias;          // out
-  std::vector<int32_t> multiplier;    // out, Q31 in [2^30, 2^31) or 0
-  std::vector<int32_t> shift;         // out, in [-31, 30]
+  std::vector<int8_t> weights;       // out * in, row-major [out][in]
+  std::vector<float> weight_scales;  // out
+  std::vector<int32_t> bias;         // out
+  std::vector<int32_t> multiplier;   // out, Q31 in [2^30, 2^31) or 0
+  std::vector<int32_t> shift;        // out, in [-31, 30]
 };
 
 struct QuantizedModel {

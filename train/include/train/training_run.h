@@ -19,9 +19,11 @@
 #include <vector>
 
 #include "tinyml/spectral_config.h"
+#include "train/augmentation.h"
 #include "train/dataset.h"
 #include "train/evaluation.h"
 #include "train/feature_extraction.h"
+#include "train/feature_matrix.h"
 #include "train/float_model.h"
 #include "train/mlp_trainer.h"
 #include "train/package_writer.h"
@@ -32,10 +34,16 @@ namespace lwcl::train {
 
 struct TrainingOptions {
   // Input and feature block; window_samples and sample_rate_hz must match the
-  // dataset (recordings at another rate are refused, not resampled).
+  // dataset (recordings at another rate are refused here: resample them
+  // first with PrepareDataset, dataset_preparation.h).
   tinyml::SpectralConfig dsp = DefaultMotionConfig();
   uint16_t stride_samples = kDefaultMotionStrideSamples;
   SplitOptions split;
+  // Keep the source's own training/testing categories as the split when it
+  // has them (split.h, SplitDataset).
+  bool split_by_category = true;
+  // Extra augmented copies of the training windows (off by default).
+  AugmentOptions augment;
   MlpTrainOptions mlp;  // its seed is set from split.seed unless overridden
   bool mlp_seed_from_split = true;
   std::string model_name = "motion";
@@ -59,6 +67,15 @@ struct SplitResult {
   double agreement = 1.0;  // float vs int8 class agreement
 };
 
+// An unlabelled recording (no known class): what the model says about it.
+struct UnlabelledResult {
+  size_t recording = 0;  // index into Dataset::recordings
+  size_t windows = 0;    // 0 when the clip is shorter than one window
+  int float_predicted = -1;      // class id, arg-max of the mean probabilities
+  float float_confidence = 0.0f;  // that class's mean probability over windows
+  int int8_predicted = -1;       // majority of the device's window decisions
+};
+
 struct TrainingRun {
   FloatModel model;
   std::vector<uint8_t> package;
@@ -69,12 +86,20 @@ struct TrainingRun {
   SplitResult train;
   SplitResult validation;
   SplitResult test;
+  bool split_by_category = false;  // test = the source's testing category
+  std::vector<UnlabelledResult> unlabelled;
+  size_t augmented_windows = 0;  // extra training rows from augmentation
   size_t parameter_count = 0;  // float weights + biases
   size_t arena_bytes = 0;      // device RAM the classifier needs for this package
   double seconds_features = 0.0;
   double seconds_training = 0.0;
   double seconds_packaging = 0.0;
   double seconds_evaluation = 0.0;
+  // Every epoch's statistics, in order (the learning curves of the report).
+  std::vector<EpochStats> history;
+  // The training split's raw (un-normalised, finite) feature rows and their
+  // classes: what reports draw per-class feature distributions from.
+  FeatureMatrix train_features;
 };
 
 // Runs the pipeline. Throws DatasetError when the dataset does not fit the

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `make bench`: the figures recorded in docs/benchmarks.md, each with the
+# command that produced it.
+#   1. host time per window, DSP and NN (Google Benchmark, build/bin/tinyml_bench)
+#   2. instructions per window under callgrind, DSP only, float and int8
+#      (repeatable: counts, not seconds), on the default motion package
+#   3. the Cortex-M33 size report (scripts/firmware.sh -> build/firmware/size.json)
+# Results also go to build/bench/ (benchmark JSON, callgrind summary).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=build/bench
+mkdir -p "$out"
+datasets=${LWCL_DATASETS:-../shared/datasets}
+
+echo "## 1. host time per window (Google Benchmark)"
+echo "\$ build/bin/tinyml_bench --benchmark_min_time=0.2"
+build/bin/tinyml_bench --benchmark_min_time=0.2 --benchmark_out="$out/tinyml_bench.json" \
+  --benchmark_out_format=json 2>/dev/null
+
+echo
+echo "## 2. instructions per window (callgrind)"
+pkg=$out/motion.lwpkg
+if [ -d "$datasets/stm32-har" ]; then
+  build/bin/lwcl -q train "$datasets/stm32-har" --seed 1 --out "$pkg" >/dev/null
+else
+  echo "no recordings at $datasets: skipping callgrind (it needs the default package)"; pkg=""
+fi
+if [ -n "$pkg" ]; then
+  count() {  # count MODE WINDOWS -> instructions
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null build/bin/tinyml_window_cost "$pkg" "$1" "$2" 2>&1 >/dev/null |
+      sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
+  }
+  n=200
+  echo "\$ valgrind --tool=callgrind build/bin/tinyml_window_cost $pkg MODE {0,$n}   (difference / $n)"
+  printf '| %-6s | %14s |\n' stage "instr/window"
+  printf '|--------|----------------|\n'
+  for mode in dsp float int8; do
+    a=$(count "$mode" 0); b=$(count "$mode" "$n")
+    printf '| %-6s | %14d |\n' "$mode" $(( (b - a) / n ))
+  done | tee "$out/callgrind.md"
+fi
+
+echo
+echo "## 3. Cortex-M33 size report"
+echo "\$ scripts/firmware.sh"
+scripts/firmware.sh
