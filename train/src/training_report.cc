@@ -230,7 +230,7 @@ std::string TrainingReportText(const Dataset& dataset, const TrainingRun& run) {
         continue;
       }
       out << m.labels[static_cast<size_t>(u.float_predicted)] << " ("
-          << Percent(u.float_confidence) << " confidence, " << u.windows << " window"
+          << Percent(static_cast<double>(u.float_confidence)) << " confidence, " << u.windows << " window"
           << (u.windows == 1 ? "" : "s");
       if (u.int8_predicted >= 0) out << "; int8 " << m.labels[static_cast<size_t>(u.int8_predicted)];
       out << ")\n";
