@@ -1,0 +1,61 @@
+// DmRequest / HandleDmRequest: one CoAP request from the LwM2M server,
+// reduced to what the data model needs, and the response it gets — the
+// mapping of CoAP methods onto LwM2M operations (Core spec 6.3/8.2):
+//   GET  Accept 40            -> Discover
+//   GET                       -> Read (encoded in Accept, else a default)
+//   PUT  with Uri-Query only  -> Write-Attributes
+//   PUT  with payload         -> Write (replace)
+//   POST on /o                -> Create
+//   POST on /o/i              -> Write (partial update)
+//   POST on /o/i/r            -> Execute (payload = arguments)
+//   DELETE on /o/i            -> Delete
+// Content negotiation: an Accept the client cannot encode is 4.06; a
+// request Content-Format it cannot decode is 4.15; a malformed payload 4.00.
+// No network here: the CoAP layer (client.h) fills a DmRequest from libcoap.
+#ifndef LWCL_CLIENT_DM_REQUEST_H_
+#define LWCL_CLIENT_DM_REQUEST_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/coap_code.h"
+#include "client/registry.h"
+
+namespace lwcl::client {
+
+enum class CoapMethod : uint8_t { kGet = 1, kPost = 2, kPut = 3, kDelete = 4, kFetch = 5, kPatch = 6, kIPatch = 7 };
+
+struct DmRequest {
+  CoapMethod method = CoapMethod::kGet;
+  std::vector<std::string> uri_path;  // segments, e.g. {"3", "0", "1"}
+  std::vector<std::string> uri_query;
+  std::optional<uint16_t> accept;
+  std::optional<uint16_t> content_format;
+  std::vector<uint8_t> payload;
+};
+
+struct DmResponse {
+  CoapCode code = CoapCode::kInternalServerError;
+  std::optional<uint16_t> content_format;
+  std::vector<uint8_t> payload;
+  std::vector<std::string> location_path;  // set for a 2.01 Create
+};
+
+// The format a Read answers with when the request has no Accept: plain text
+// for one single-valued resource (opaque for Opaque ones), else SenML CBOR.
+lwm2m::ContentFormat DefaultReadFormat(const lwm2m::Path& path, std::span<const lwm2m::Record> records);
+
+// Parses the Uri-Path segments as an LwM2M path (nullopt when they are not one).
+std::optional<lwm2m::Path> PathFromSegments(const std::vector<std::string>& segments);
+
+DmResponse HandleDmRequest(Registry& registry, const DmRequest& request);
+
+// Reads `path` and encodes it for a response (used by Read and by observe
+// notifications); `accept` nullopt picks DefaultReadFormat.
+DmResponse ReadAndEncode(const Registry& registry, const lwm2m::Path& path, std::optional<uint16_t> accept);
+
+}  // namespace lwcl::client
+
+#endif  // LWCL_CLIENT_DM_REQUEST_H_

@@ -1,0 +1,85 @@
+// Registry: the client's data model — the objects it serves and the
+// Write-Attributes set on them — and the LwM2M DM operations over Paths
+// (Read, Write replace / partial update, Execute, Create, Delete, Discover,
+// Write-Attributes), each answering with the CoAP code the spec gives.
+//
+// It promises: operations are checked against the resource specs before any
+// handler runs (R-only resource written: 4.05; unknown object, instance or
+// resource: 4.04; value not convertible to the declared type: 4.00), and a
+// failed operation leaves no attributes changed. No network, no clocks.
+#ifndef LWCL_CLIENT_REGISTRY_H_
+#define LWCL_CLIENT_REGISTRY_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/coap_code.h"
+#include "client/object.h"
+#include "lwm2m/attributes.h"
+#include "lwm2m/content_format.h"
+#include "lwm2m/link_format.h"
+#include "lwm2m/path.h"
+#include "lwm2m/value.h"
+
+namespace lwcl::client {
+
+class Registry {
+ public:
+  // Adds an object the caller keeps alive; replaces one with the same id.
+  void Add(Object* object);
+  // Adds an object the registry owns.
+  void Add(std::unique_ptr<Object> object);
+  Object* Find(uint16_t object_id) const;
+  std::vector<uint16_t> ObjectIds() const;  // ascending
+
+  // Types decoded values from the resource specs; valid while the registry lives.
+  lwm2m::TypeResolver Resolver() const;
+  // The Register/Update payload: `</1/0>,</3/0>,...` (objects without
+  // instances as `</id>`). Security /0 is left out, as the spec requires.
+  std::vector<lwm2m::Link> ObjectList() const;
+  std::string ObjectListText() const { return lwm2m::FormatLinkFormat(ObjectList()); }
+
+  // Called with every path an object marks changed and every path a DM
+  // operation changes (the observe scheduler listens here).
+  void SetChangeListener(std::function<void(const lwm2m::Path&)> listener);
+
+  CoapCode Read(const lwm2m::Path& path, std::vector<lwm2m::Record>* out) const;
+  // Write on an instance, resource or resource instance. `replace` (PUT)
+  // replaces multiple resources wholesale; otherwise (POST) a partial update.
+  CoapCode Write(const lwm2m::Path& path, std::span<const lwm2m::Record> records, bool replace);
+  CoapCode Execute(const lwm2m::Path& path, std::string_view args);
+  // Create on an object path; the new instance id comes from the records'
+  // paths or is the lowest free one. Its resources are then written.
+  CoapCode Create(const lwm2m::Path& path, std::span<const lwm2m::Record> records, uint16_t* created);
+  CoapCode Delete(const lwm2m::Path& path);
+  // Links for the path's level and one level below, with attributes set there.
+  CoapCode Discover(const lwm2m::Path& path, std::vector<lwm2m::Link>* out) const;
+  CoapCode WriteAttributes(const lwm2m::Path& path, std::span<const std::string> queries);
+  // The attributes set exactly at `path`, or nullptr.
+  const lwm2m::NotificationAttributes* AttributesAt(const lwm2m::Path& path) const;
+  // Attributes in force at `path`, inherited object -> instance -> resource.
+  lwm2m::NotificationAttributes EffectiveAttributes(const lwm2m::Path& path,
+                                                    std::optional<int64_t> default_pmin = std::nullopt,
+                                                    std::optional<int64_t> default_pmax = std::nullopt) const;
+
+ private:
+  CoapCode CheckPath(const lwm2m::Path& path, Object** object) const;
+  CoapCode WriteOne(Object* object, const lwm2m::Record& record);
+  void Changed(const lwm2m::Path& path) const;
+
+  std::map<uint16_t, Object*> objects_;
+  std::vector<std::unique_ptr<Object>> owned_;
+  std::map<lwm2m::Path, lwm2m::NotificationAttributes> attributes_;
+  std::function<void(const lwm2m::Path&)> listener_;
+};
+
+}  // namespace lwcl::client
+
+#endif  // LWCL_CLIENT_REGISTRY_H_
