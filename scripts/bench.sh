@@ -5,6 +5,7 @@
 #   2. instructions per window under callgrind, DSP only, float and int8
 #      (repeatable: counts, not seconds), on the default motion package
 #   3. the Cortex-M33 size report (scripts/firmware.sh -> build/firmware/size.json)
+#   4. memory per LwM2M client instance (build/bin/lwcl_client_memory)
 # Results also go to build/bench/ (benchmark JSON, callgrind summary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,3 +45,10 @@ echo
 echo "## 3. Cortex-M33 size report"
 echo "\$ scripts/firmware.sh"
 scripts/firmware.sh
+
+echo
+echo "## 4. memory per LwM2M client instance"
+for n in 100 1000; do
+  echo "\$ build/bin/lwcl_client_memory $n"
+  build/bin/lwcl_client_memory "$n"
+done
