@@ -34,4 +34,8 @@ void WriteFileBytes(const std::string& path, std::span<const uint8_t> bytes) {
   std::filesystem::rename(tmp, path);
 }
 
+void WriteFileText(const std::string& path, std::string_view text) {
+  WriteFileBytes(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+}
+
 }  // namespace lwcl::apps

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lwcl::apps {
@@ -14,6 +15,7 @@ std::vector<uint8_t> ReadFileBytes(const std::string& path);
 std::string ReadFileText(const std::string& path);
 // Writes atomically (temp file + rename) so a crash never leaves half a file.
 void WriteFileBytes(const std::string& path, std::span<const uint8_t> bytes);
+void WriteFileText(const std::string& path, std::string_view text);
 
 }  // namespace lwcl::apps
 

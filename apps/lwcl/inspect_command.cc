@@ -4,11 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
-#include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,7 +12,6 @@
 #include "file_bytes.h"
 #include "tinyml/memory_plan.h"
 #include "tinyml/model_package.h"
-#include "tinyml/package_format.h"
 #include "train/package_signer.h"
 
 namespace lwcl::apps {

@@ -134,7 +134,7 @@ void Run(const SelftestDataOptions& o) {
      << "\", kPackage, sizeof(kPackage), kWindows, sizeof(kWindows) / sizeof(kWindows[0])};\n"
      << "}  // namespace lwcl::firmware::selftest_data\n";
   const std::string text = os.str();
-  WriteFileBytes(o.out, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+  WriteFileText(o.out, text);
   spdlog::info("wrote {} windows to {}", windows.size(), o.out);
 }
 

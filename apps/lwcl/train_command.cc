@@ -59,9 +59,6 @@ struct TrainFlags {
   std::string version = "0.1.0";
 };
 
-void WriteFile(const std::string& path, const void* data, size_t size) {
-  lwcl::apps::WriteFileBytes(path, {static_cast<const uint8_t*>(data), size});
-}
 
 void RunTrain(const TrainFlags& f) {
   using namespace lwcl::train;
@@ -205,7 +202,7 @@ void RunTrain(const TrainFlags& f) {
 
   if (!f.out.empty()) {
     const std::vector<uint8_t>& package = run.package;
-    WriteFile(f.out, package.data(), package.size());
+    lwcl::apps::WriteFileBytes(f.out, package);
     spdlog::info("wrote {} ({} bytes{})", f.out, package.size(), sign_key ? ", signed" : "");
   } else {
     spdlog::warn("no --out given: the package was not written");
@@ -217,12 +214,12 @@ void RunTrain(const TrainFlags& f) {
     report["axes"] = dataset.recordings.front().axes;
     report["seconds"]["total"] = seconds;
     const std::string text = report.dump(2) + "\n";
-    WriteFile(f.report, text.data(), text.size());
+    lwcl::apps::WriteFileText(f.report, text);
     spdlog::info("wrote {}", f.report);
   }
   if (!f.html.empty()) {
     const std::string page = TrainingReportHtml(dataset, options, run);
-    WriteFile(f.html, page.data(), page.size());
+    lwcl::apps::WriteFileText(f.html, page);
     spdlog::info("wrote {}", f.html);
   }
   std::cout << TrainingReportText(dataset, run);
