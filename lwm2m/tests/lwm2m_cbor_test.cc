@@ -220,3 +220,43 @@ TEST(Lwm2mCborTest, RefusesMalformedPayloads) {
 
 }  // namespace
 }  // namespace lwcl::lwm2m
+
+namespace lwcl::lwm2m {
+namespace {
+
+// Bytes as another LwM2M CBOR implementation (Anjay Lite) writes them:
+// indefinite-length maps, one nesting level per path element, siblings
+// merged under their common prefix. Interoperability means decoding them.
+std::vector<Record> DecodeAll(std::string_view hex) {
+  std::vector<uint8_t> bytes;
+  auto nib = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    bytes.push_back(static_cast<uint8_t>(nib(hex[i]) * 16 + nib(hex[i + 1])));
+  }
+  std::vector<Record> out;
+  auto err = DecodeLwm2mCbor(bytes, [](const Path&) { return DataType::kInteger; }, &out);
+  EXPECT_FALSE(err) << err->message;
+  return out;
+}
+
+TEST(Lwm2mCborTest, DecodesIndefiniteMapsFromOtherImplementations) {
+  // {3: {3: {3: 25}}}
+  auto one = DecodeAll("bf03bf03bf031819ffffff");
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].path, Path::Resource(3, 3, 3));
+  EXPECT_EQ(std::get<int64_t>(one[0].value), 25);
+  // {3: {3: {3: 25}}, 1: {1: {1: 11}}}
+  auto two_objects = DecodeAll("bf03bf03bf031819ffff01bf01bf010bffffff");
+  ASSERT_EQ(two_objects.size(), 2u);
+  EXPECT_EQ(two_objects[1].path, Path::Resource(1, 1, 1));
+  EXPECT_EQ(std::get<int64_t>(two_objects[1].value), 11);
+  // {3: {3: {3: {0: 25}, 1: {0: 11}}}}
+  auto instances = DecodeAll("bf03bf03bf03bf001819ff01bf000bffffffff");
+  ASSERT_EQ(instances.size(), 2u);
+  EXPECT_EQ(instances[0].path, Path::ResourceInstance(3, 3, 3, 0));
+  EXPECT_EQ(instances[1].path, Path::ResourceInstance(3, 3, 1, 0));
+  EXPECT_EQ(std::get<int64_t>(instances[1].value), 11);
+}
+
+}  // namespace
+}  // namespace lwcl::lwm2m

@@ -182,3 +182,46 @@ TEST(SenmlCborTest, RefusesMalformedPayloads) {
 
 }  // namespace
 }  // namespace lwcl::lwm2m
+
+namespace lwcl::lwm2m {
+namespace {
+
+// The Device object read in SenML CBOR as LwM2M 1.1.1 Core (section 7.4.6,
+// the CBOR bytes under the diagnostic-notation example) prints it: 16
+// records, base name "/3/0/" on the first, integers as CBOR integers.
+constexpr std::string_view kSpecDeviceHex =
+    "90a321652f332f302f00613003744f70656e204d6f62696c6520416c6c69616e6365a200613103764c69676874776569676874204d"
+    "324d20436c69656e74a20061320369333435303030313233a20061330363312e30a20063362f300201a20063362f310205a2006337"
+    "2f3002190ed8a20063372f3102191388a20063382f3002187da20063382f3102190384a2006139021864a200623130020fa2006431"
+    "312f300200a200623133021a5182428fa20062313403662b30323a3030a200623136036155";
+
+TEST(SenmlCborTest, SpecDeviceObjectVector) {
+  const TypeResolver types = [](const Path& p) {
+    switch (p.resource()) {
+      case 0: case 1: case 2: case 3: case 14: case 16: return DataType::kString;
+      case 13: return DataType::kTime;
+      default: return DataType::kInteger;
+    }
+  };
+  std::vector<Record> records;
+  auto err = DecodeSenmlCbor(Hex(kSpecDeviceHex), types, &records);
+  ASSERT_FALSE(err) << err->message;
+  ASSERT_EQ(records.size(), 16u);
+  EXPECT_EQ(records[0].path, Path::Resource(3, 0, 0));
+  EXPECT_EQ(std::get<std::string>(records[0].value), "Open Mobile Alliance");
+  EXPECT_EQ(records[5].path, Path::ResourceInstance(3, 0, 6, 1));
+  EXPECT_EQ(std::get<int64_t>(records[5].value), 5);
+  EXPECT_EQ(records[7].path, Path::ResourceInstance(3, 0, 7, 1));
+  EXPECT_EQ(std::get<int64_t>(records[7].value), 5000);
+  EXPECT_EQ(records[12].path, Path::ResourceInstance(3, 0, 11, 0));
+  EXPECT_EQ(records[13].path, Path::Resource(3, 0, 13));
+  EXPECT_EQ(records[15].path, Path::Resource(3, 0, 16));
+  EXPECT_EQ(std::get<std::string>(records[15].value), "U");
+  // Our encoder writes the spec's bytes exactly.
+  std::vector<uint8_t> out;
+  ASSERT_FALSE(EncodeSenmlCbor(Path::Instance(3, 0), records, &out));
+  EXPECT_EQ(out, Hex(kSpecDeviceHex));
+}
+
+}  // namespace
+}  // namespace lwcl::lwm2m

@@ -64,6 +64,13 @@ class Registry {
   CoapCode WriteAttributes(const lwm2m::Path& path, std::span<const std::string> queries);
   // The attributes set exactly at `path`, or nullptr.
   const lwm2m::NotificationAttributes* AttributesAt(const lwm2m::Path& path) const;
+  // Every attribute set, by path (persistence saves these).
+  const std::map<lwm2m::Path, lwm2m::NotificationAttributes>& AllAttributes() const { return attributes_; }
+  // Puts back attributes saved earlier, without validation or change
+  // notifications (persistence restores these at start-up).
+  void RestoreAttributes(const lwm2m::Path& path, const lwm2m::NotificationAttributes& attrs) {
+    attributes_[path] = attrs;
+  }
   // Attributes in force at `path`, inherited object -> instance -> resource.
   lwm2m::NotificationAttributes EffectiveAttributes(const lwm2m::Path& path,
                                                     std::optional<int64_t> default_pmin = std::nullopt,
