@@ -12,6 +12,7 @@ void RegisterInspectCommand(CLI::App& app);
 void RegisterSelftestDataCommand(CLI::App& app);
 void RegisterKeygenCommand(CLI::App& app);
 void RegisterClassifyCommand(CLI::App& app);
+void RegisterServerCommand(CLI::App& app);
 
 }  // namespace lwcl::apps
 

@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
       "LwCL: keeps TinyML pattern detectors accurate after they ship.\n\n"
       "Examples:\n"
       "  lwcl train ../shared/datasets/stm32-har --seed 1 --out motion.lwpkg --report r.json\n"
-      "  lwcl inspect motion.lwpkg\n",
+      "  lwcl inspect motion.lwpkg\n"
+      "  lwcl server --http-port 8080\n",
       "lwcl"};
   app.set_version_flag("--version", "lwcl 0.1.0");
   int verbosity = 0;
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   lwcl::apps::RegisterSelftestDataCommand(app);
   lwcl::apps::RegisterKeygenCommand(app);
   lwcl::apps::RegisterClassifyCommand(app);
+  lwcl::apps::RegisterServerCommand(app);
 
   // Logs go to stderr so a command's stdout stays clean for its output.
   auto logger = spdlog::stderr_color_mt("lwcl");

@@ -1,6 +1,10 @@
 #include "client/dm_request.h"
 
 #include <string_view>
+#include <variant>
+
+#include "lwm2m/lwm2m_cbor.h"
+#include "lwm2m/senml.h"
 
 namespace lwcl::client {
 
@@ -44,7 +48,73 @@ std::optional<CoapCode> DecodePayload(const Registry& registry, const DmRequest&
   return std::nullopt;
 }
 
+// The formats composite operations use: hierarchical, with absolute paths.
+bool CompositeFormat(uint16_t n) {
+  return n == static_cast<uint16_t>(ContentFormat::kSenmlJson) ||
+         n == static_cast<uint16_t>(ContentFormat::kSenmlCbor) ||
+         n == static_cast<uint16_t>(ContentFormat::kLwm2mCbor);
+}
+
+// Write-Composite: iPATCH on "/" with records.
+DmResponse WriteComposite(Registry& registry, const DmRequest& req) {
+  if (!req.uri_path.empty()) return Reply(CoapCode::kMethodNotAllowed);
+  if (!req.content_format) return Reply(CoapCode::kBadRequest);
+  if (!CompositeFormat(*req.content_format)) return Reply(CoapCode::kUnsupportedContentFormat);
+  const ContentFormat f = *lwm2m::ContentFormatFromNumber(*req.content_format);
+  std::vector<Record> records;
+  if (lwm2m::Decode(f, req.payload, Path::Root(), registry.Resolver(), &records)) {
+    return Reply(CoapCode::kBadRequest);
+  }
+  return Reply(registry.WriteComposite(records));
+}
+
 }  // namespace
+
+std::optional<std::vector<Path>> ParseCompositePaths(const DmRequest& request, CoapCode* error) {
+  auto fail = [error](CoapCode c) {
+    *error = c;
+    return std::nullopt;
+  };
+  if (!request.uri_path.empty()) return fail(CoapCode::kMethodNotAllowed);
+  if (!request.content_format) return fail(CoapCode::kBadRequest);
+  if (!CompositeFormat(*request.content_format)) return fail(CoapCode::kUnsupportedContentFormat);
+  std::vector<Path> paths;
+  switch (*lwm2m::ContentFormatFromNumber(*request.content_format)) {
+    case ContentFormat::kSenmlJson:
+      if (lwm2m::DecodeSenmlJsonPaths(request.payload, &paths)) return fail(CoapCode::kBadRequest);
+      break;
+    case ContentFormat::kSenmlCbor:
+      if (lwm2m::DecodeSenmlCborPaths(request.payload, &paths)) return fail(CoapCode::kBadRequest);
+      break;
+    default: {
+      // LwM2M CBOR: {3: {0: {1: null}}, 4: null} lists /3/0/1 and /4.
+      std::vector<Record> records;
+      if (lwm2m::DecodeLwm2mCbor(request.payload, lwm2m::TypeResolver(), &records)) {
+        return fail(CoapCode::kBadRequest);
+      }
+      for (const Record& r : records) {
+        if (!std::holds_alternative<std::monostate>(r.value)) return fail(CoapCode::kBadRequest);
+        paths.push_back(r.path);
+      }
+      break;
+    }
+  }
+  if (paths.empty()) return fail(CoapCode::kBadRequest);
+  return paths;
+}
+
+DmResponse ReadCompositeAndEncode(const Registry& registry, std::span<const Path> paths,
+                                  std::optional<uint16_t> accept) {
+  if (accept && !CompositeFormat(*accept)) return Reply(CoapCode::kNotAcceptable);
+  std::vector<Record> records;
+  if (CoapCode c = registry.ReadComposite(paths, &records); !IsSuccess(c)) return Reply(c);
+  const ContentFormat f = accept ? *lwm2m::ContentFormatFromNumber(*accept) : ContentFormat::kSenmlCbor;
+  DmResponse r;
+  if (lwm2m::Encode(f, Path::Root(), records, &r.payload)) return Reply(CoapCode::kInternalServerError);
+  r.code = CoapCode::kContent;
+  r.content_format = static_cast<uint16_t>(f);
+  return r;
+}
 
 std::optional<Path> PathFromSegments(const std::vector<std::string>& segments) {
   // Built from the ids directly (not by re-joining text) so "3/0" and "/3/0" cannot differ.
@@ -87,9 +157,20 @@ DmResponse ReadAndEncode(const Registry& registry, const Path& path, std::option
 }
 
 DmResponse HandleDmRequest(Registry& registry, const DmRequest& req) {
+  // Composite operations first: their path is "/" and their answers differ.
+  if (req.method == CoapMethod::kFetch) {
+    CoapCode error = CoapCode::kBadRequest;
+    const std::optional<std::vector<Path>> paths = ParseCompositePaths(req, &error);
+    if (!paths) return Reply(error);
+    return ReadCompositeAndEncode(registry, *paths, req.accept);
+  }
+  if (req.method == CoapMethod::kIPatch) return WriteComposite(registry, req);
   const std::optional<Path> parsed = PathFromSegments(req.uri_path);
   if (!parsed) return Reply(CoapCode::kNotFound);
   const Path path = *parsed;
+  // Security /0 holds the keys: only the Bootstrap-Server may touch it
+  // (bootstrap_dm.h), a DM server is refused whatever it asks.
+  if (path.depth >= 1 && path.object() == 0) return Reply(CoapCode::kUnauthorized);
   switch (req.method) {
     case CoapMethod::kGet: {
       if (req.accept && *req.accept == static_cast<uint16_t>(ContentFormat::kCoreLinkFormat)) {

@@ -1,7 +1,9 @@
 #include "client/registry.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
+#include <variant>
 
 namespace lwcl::client {
 
@@ -169,6 +171,89 @@ CoapCode Registry::Write(const Path& path, std::span<const Record> records, bool
     if (CoapCode c = WriteOne(o, r); !IsSuccess(c)) return c;
   }
   Changed(path);
+  return CoapCode::kChanged;
+}
+
+CoapCode Registry::ReadComposite(std::span<const Path> paths, std::vector<Record>* out) const {
+  if (paths.empty()) return CoapCode::kBadRequest;
+  std::vector<Record> records;
+  std::set<Path> seen;
+  bool any_read = false;
+  std::optional<CoapCode> first_skip;
+  auto read_one = [&](const Path& p) -> std::optional<CoapCode> {
+    std::vector<Record> recs;
+    const CoapCode c = Read(p, &recs);
+    if (c == CoapCode::kNotFound || c == CoapCode::kMethodNotAllowed) {
+      // Skipped, not fatal: a composite read answers with what exists.
+      if (!first_skip || (*first_skip != CoapCode::kNotFound && c == CoapCode::kNotFound)) first_skip = c;
+      return std::nullopt;
+    }
+    if (!IsSuccess(c)) return c;
+    any_read = true;
+    for (Record& r : recs) {
+      if (seen.insert(r.path).second) records.push_back(std::move(r));
+    }
+    return std::nullopt;
+  };
+  for (const Path& p : paths) {
+    if (p.depth == 0) {
+      bool any_object = false;
+      for (const auto& [id, obj] : objects_) {
+        if (id == 0) continue;  // Security is never readable by a server
+        any_object = true;
+        if (std::optional<CoapCode> c = read_one(Path::Object(id))) return *c;
+      }
+      if (!any_object && !first_skip) first_skip = CoapCode::kNotFound;
+      continue;
+    }
+    if (std::optional<CoapCode> c = read_one(p)) return *c;
+  }
+  if (!any_read) return first_skip.value_or(CoapCode::kNotFound);
+  out->insert(out->end(), std::make_move_iterator(records.begin()), std::make_move_iterator(records.end()));
+  return CoapCode::kContent;
+}
+
+CoapCode Registry::WriteComposite(std::span<const Record> records) {
+  if (records.empty()) return CoapCode::kBadRequest;
+  // Check everything first: a refused Write-Composite must change nothing.
+  std::vector<Record> prepared(records.begin(), records.end());
+  std::vector<Object*> owners;
+  std::set<Path> seen;
+  for (Record& r : prepared) {
+    if (r.path.depth < 3) return CoapCode::kBadRequest;
+    Object* o = Find(r.path.object());
+    if (o == nullptr || !Contains(o->Instances(), r.path.instance())) return CoapCode::kNotFound;
+    const bool has_value = !std::holds_alternative<std::monostate>(r.value);
+    if (CoapCode c = PrepareRecord(*o, Path::Instance(r.path.object(), r.path.instance()), &r);
+        c != CoapCode::kChanged) {
+      return c;
+    }
+    // A record without a value would be a deletion, which Write-Composite is not.
+    if (!has_value) return CoapCode::kBadRequest;
+    // The same value twice has no single meaning. (A resource and one of its
+    // instances cannot both pass PrepareRecord.)
+    if (!seen.insert(r.path).second) return CoapCode::kBadRequest;
+    owners.push_back(o);
+  }
+  // Old values, so a handler failing mid-way can be undone as far as possible.
+  std::vector<std::optional<Record>> old(prepared.size());
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    const Path& p = prepared[i].path;
+    std::vector<Record> recs;
+    if (!IsSuccess(owners[i]->Read(p.instance(), p.resource(), &recs))) continue;
+    for (Record& r : recs) {
+      if (r.path == p) old[i] = std::move(r);
+    }
+  }
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    if (CoapCode c = WriteOne(owners[i], prepared[i]); !IsSuccess(c)) {
+      for (size_t k = i; k-- > 0;) {
+        if (old[k]) WriteOne(owners[k], *old[k]);
+      }
+      return c;
+    }
+  }
+  for (const Path& p : seen) Changed(p);
   return CoapCode::kChanged;
 }
 

@@ -90,6 +90,8 @@ TEST_F(ClientTest, AnswersErrorsAndKeepsServing) {
   EXPECT_NE(Peer("-m get -A 9999", "/42/0/0").find("4.06"), std::string::npos);
   EXPECT_NE(Peer("-m put -t 40 -e x", "/42/0/0").find("4.15"), std::string::npos);
   EXPECT_NE(Peer("-m put -t 110 -e [{", "/42/0/0").find("4.00"), std::string::npos);
+  // An unknown critical option (odd number, here 9) is 4.02 Bad Option.
+  EXPECT_NE(Peer("-m get -O 9,x", "/42/0/0").find("4.02"), std::string::npos);
   EXPECT_EQ(Peer("-m get -A 0", "/42/0/0"), "hello");
 }
 
@@ -179,6 +181,62 @@ TEST_F(ClientTest, SurvivesGarbageDatagrams) {
   // (The second datagram happens to parse as GET / with an empty option: it may be answered.)
   EXPECT_LE(client_->requests_handled(), 1u);
   EXPECT_EQ(Peer("-m get -A 0", "/42/0/0"), "hello");
+}
+
+}  // namespace
+}  // namespace lwcl::client
+
+namespace lwcl::client {
+namespace {
+
+// Writes `size` bytes of 'q' to a temporary file for coap-client -f.
+std::string TempBody(size_t size) {
+  char name[] = "/tmp/lwcl_client_bigXXXXXX";
+  const int fd = mkstemp(name);
+  if (fd < 0) return "";
+  const std::string body(size, 'q');
+  const ssize_t n = write(fd, body.data(), body.size());
+  close(fd);
+  return n == static_cast<ssize_t>(size) ? std::string(name) : "";
+}
+
+TEST_F(ClientTest, BodyAboveLimitIsAnswered413AndServingGoesOn) {
+  client_->SetMaxRequestBody(1000);
+  const std::string file = TempBody(2500);
+  ASSERT_FALSE(file.empty());
+  // Block-wise (Block1 with Size1 from coap-client -B) above the limit.
+  const std::string out = Peer("-m put -t 42 -b 64 -f " + file, "/42/0/5");
+  unlink(file.c_str());
+  EXPECT_NE(out.find("4.13"), std::string::npos) << out;
+  EXPECT_FALSE(obj_->Get(0, 5).has_value());  // untouched
+  // Below the limit still works, and so do reads.
+  const std::string small = TempBody(900);
+  Peer("-m put -t 42 -b 64 -f " + small, "/42/0/5");
+  unlink(small.c_str());
+  EXPECT_EQ(obj_->Get(0, 5), lwm2m::Value(lwm2m::Opaque(900, 'q')));
+  EXPECT_EQ(Peer("-m get -A 0", "/42/0/0"), "hello");
+}
+
+TEST_F(ClientTest, DefaultLimitTakesLargeBodies) {
+  EXPECT_EQ(client_->max_request_body(), Client::kDefaultMaxRequestBody);
+  const std::string file = TempBody(20000);
+  ASSERT_FALSE(file.empty());
+  Peer("-m put -t 42 -b 1024 -f " + file, "/42/0/5");
+  unlink(file.c_str());
+  EXPECT_EQ(obj_->Get(0, 5), lwm2m::Value(lwm2m::Opaque(20000, 'q')));
+}
+
+TEST_F(ClientTest, TasksRunOnEveryStep) {
+  int runs = 0;
+  client_->AddTask([&] { ++runs; });
+  client_->AddTask([&] {
+    if (runs == 2) client_->AddTask([&] { runs += 100; });  // a task may add a task
+  });
+  client_->Step(0);
+  client_->Step(0);
+  EXPECT_EQ(runs, 2 + 100);
+  client_->Step(0);
+  EXPECT_EQ(runs, 3 + 200);
 }
 
 }  // namespace

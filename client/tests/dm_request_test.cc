@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "client/security_object.h"
 #include "test_objects.h"
 
 namespace lwcl::client {
@@ -119,6 +120,26 @@ TEST_F(DmRequestTest, ExecuteCreateDeleteAttributes) {
 
   EXPECT_EQ(HandleDmRequest(reg_, Req(CoapMethod::kGet, {"rd"})).code, CoapCode::kNotFound);
   EXPECT_EQ(HandleDmRequest(reg_, Req(CoapMethod::kFetch, {"42"})).code, CoapCode::kMethodNotAllowed);
+}
+
+TEST_F(DmRequestTest, SecurityObjectIsRefusedToDmServers) {
+  reg_.Add(MakeSecurityObject());
+  ServerAccount account;
+  account.instance = 0;
+  account.uri = "coap://127.0.0.1:5683";
+  account.short_server_id = 1;
+  account.secret_key = {1, 2, 3};
+  ASSERT_TRUE(AddServerAccount(reg_, account));
+  for (CoapMethod m : {CoapMethod::kGet, CoapMethod::kPut, CoapMethod::kPost, CoapMethod::kDelete}) {
+    DmRequest req;
+    req.method = m;
+    req.uri_path = {"0", "0"};
+    EXPECT_EQ(HandleDmRequest(reg_, req).code, CoapCode::kUnauthorized);
+  }
+  DmRequest discover;
+  discover.uri_path = {"0"};
+  discover.accept = 40;
+  EXPECT_EQ(HandleDmRequest(reg_, discover).code, CoapCode::kUnauthorized);
 }
 
 }  // namespace

@@ -78,5 +78,46 @@ TEST_F(ObserveSchedulerTest, InstanceObservationSeesResourceChanges) {
   EXPECT_EQ(sched_.Add(Path::Object(77), 0), 0u);  // unreadable
 }
 
+TEST_F(ObserveSchedulerTest, CompositeObservationApi) {
+  const std::vector<Path> paths = {kFloat, Path::Resource(42, 0, 0), Path::Instance(42, 5)};
+  const uint64_t id = sched_.AddComposite(paths, 0);
+  ASSERT_NE(id, 0u);
+  EXPECT_TRUE(sched_.IsComposite(id));
+  EXPECT_EQ(sched_.PathsOf(id), paths);  // the missing /42/5 is kept
+  EXPECT_FALSE(sched_.PathOf(id));       // no single path to read
+
+  const uint64_t plain = sched_.Add(kFloat, 0);
+  EXPECT_FALSE(sched_.IsComposite(plain));
+  EXPECT_EQ(sched_.PathsOf(plain), std::vector<Path>{kFloat});
+  EXPECT_EQ(sched_.PathOf(plain), kFloat);
+
+  obj_->Set(0, 0, std::string("changed"));  // only the composite watches /42/0/0
+  EXPECT_EQ(sched_.Due(1), std::vector<uint64_t>{id});
+  obj_->Set(0, 2, 9.0);  // both watch /42/0/2
+  EXPECT_EQ(sched_.Due(2), (std::vector<uint64_t>{id, plain}));
+
+  EXPECT_EQ(sched_.AddComposite({Path::Object(77), Path::Instance(42, 9)}, 0), 0u);  // nothing readable
+  EXPECT_EQ(sched_.AddComposite({}, 0), 0u);
+  EXPECT_TRUE(sched_.PathsOf(999).empty());
+  EXPECT_FALSE(sched_.IsComposite(999));
+  sched_.Remove(id);
+  EXPECT_EQ(sched_.size(), 1u);
+}
+
+TEST_F(ObserveSchedulerTest, CompositeOnRootSeesEverything) {
+  const uint64_t id = sched_.AddComposite({Path::Root()}, 0);
+  ASSERT_NE(id, 0u);
+  obj_->SetInstance(0, 3, 0, int64_t{1});
+  EXPECT_EQ(sched_.Due(1), std::vector<uint64_t>{id});
+}
+
+TEST_F(ObserveSchedulerTest, PlainObservationOfDeletedInstanceIsReported) {
+  const uint64_t id = sched_.Add(kFloat, 0);
+  ASSERT_EQ(reg_.Delete(Path::Instance(42, 0)), CoapCode::kDeleted);
+  // Due hands it to the CoAP layer, whose read answers 4.04 and ends it.
+  EXPECT_EQ(sched_.Due(1), std::vector<uint64_t>{id});
+  EXPECT_TRUE(sched_.Due(2).empty());
+}
+
 }  // namespace
 }  // namespace lwcl::client

@@ -161,5 +161,40 @@ TEST_F(RegistryTest, MarkChangedReachesListener) {
   EXPECT_EQ(changed_.size(), 1u);
 }
 
+TEST_F(RegistryTest, ReadCompositeSkipsWhatCannotBeRead) {
+  std::vector<Record> out;
+  const std::vector<Path> paths = {Path::Resource(42, 0, 4), Path::Resource(42, 0, 1), Path::Instance(42, 3),
+                                   Path::Resource(42, 0, 1)};
+  EXPECT_EQ(reg_.ReadComposite(paths, &out), CoapCode::kContent);
+  ASSERT_EQ(out.size(), 1u);  // listed twice, answered once
+  EXPECT_EQ(out[0].value, Value(int64_t{7}));
+  EXPECT_EQ(reg_.ReadComposite({}, &out), CoapCode::kBadRequest);
+  const std::vector<Path> none = {Path::Object(9)};
+  EXPECT_EQ(reg_.ReadComposite(none, &out), CoapCode::kNotFound);
+  EXPECT_EQ(out.size(), 1u);  // failures append nothing
+}
+
+TEST_F(RegistryTest, WriteCompositeTypesValuesAndNotifies) {
+  changed_.clear();
+  // An integer into the Float resource is converted; a new resource instance is added.
+  const std::vector<Record> recs = {Rec(Path::Resource(42, 0, 2), Value(int64_t{3})),
+                                    Rec(Path::ResourceInstance(42, 0, 3, 5), Value(int64_t{55}))};
+  EXPECT_EQ(reg_.WriteComposite(recs), CoapCode::kChanged);
+  EXPECT_EQ(obj_->Get(0, 2), Value(3.0));
+  EXPECT_EQ(obj_->Get(0, 3, 5), Value(int64_t{55}));
+  EXPECT_EQ(obj_->Get(0, 3, 1), Value(int64_t{11}));
+  EXPECT_EQ(changed_, (std::vector<Path>{Path::Resource(42, 0, 2), Path::ResourceInstance(42, 0, 3, 5)}));
+}
+
+TEST_F(RegistryTest, WriteCompositeRefusalLeavesEverythingAsItWas) {
+  changed_.clear();
+  const std::vector<Record> recs = {Rec(Path::Resource(42, 0, 0), Value(std::string("new"))),
+                                    Rec(Path::Resource(42, 0, 1), Value(int64_t{1}))};  // R only
+  EXPECT_EQ(reg_.WriteComposite(recs), CoapCode::kMethodNotAllowed);
+  EXPECT_EQ(obj_->Get(0, 0), Value(std::string("hello")));
+  EXPECT_TRUE(changed_.empty());
+  EXPECT_EQ(reg_.WriteComposite({}), CoapCode::kBadRequest);
+}
+
 }  // namespace
 }  // namespace lwcl::client

@@ -1,7 +1,8 @@
 // Registry: the client's data model — the objects it serves and the
 // Write-Attributes set on them — and the LwM2M DM operations over Paths
 // (Read, Write replace / partial update, Execute, Create, Delete, Discover,
-// Write-Attributes), each answering with the CoAP code the spec gives.
+// Write-Attributes, Read-Composite, Write-Composite), each answering with the
+// CoAP code the spec gives.
 //
 // It promises: operations are checked against the resource specs before any
 // handler runs (R-only resource written: 4.05; unknown object, instance or
@@ -55,6 +56,24 @@ class Registry {
   // replaces multiple resources wholesale; otherwise (POST) a partial update.
   CoapCode Write(const lwm2m::Path& path, std::span<const lwm2m::Record> records, bool replace);
   CoapCode Execute(const lwm2m::Path& path, std::string_view args);
+  // Read-Composite (Core 6.3.x): appends the records of every path in
+  // `paths`, in the order listed, each record once even when listed paths
+  // overlap. The root path "/" stands for every object but Security /0.
+  // A path that does not exist (4.04) or cannot be read (4.05, e.g. an
+  // executable resource) is skipped, as Read on an instance skips them; when
+  // no listed path could be read the answer is the first such code (4.04 if
+  // none exists). An empty list is 4.00; other handler failures are returned.
+  CoapCode ReadComposite(std::span<const lwm2m::Path> paths, std::vector<lwm2m::Record>* out) const;
+  // Write-Composite (Core 6.3.x, iPATCH on "/"): `records` carry absolute
+  // resource or resource-instance paths, possibly in several objects; each
+  // is a partial update of that one value (other instances of a multiple
+  // resource stay). Every record is checked before anything is written —
+  // instance exists (4.04), resource declared (4.04), writable (4.05), value
+  // present and of the declared type and path depth (4.00), no path twice
+  // (4.00) — so a refused Write-Composite writes nothing. Should a handler
+  // still fail mid-way, the values already written are put back where they
+  // had one (best effort: a value that did not exist before stays).
+  CoapCode WriteComposite(std::span<const lwm2m::Record> records);
   // Create on an object path; the new instance id comes from the records'
   // paths or is the lowest free one. Its resources are then written.
   CoapCode Create(const lwm2m::Path& path, std::span<const lwm2m::Record> records, uint16_t* created);

@@ -1,0 +1,64 @@
+// RestApi: the server's HTTP face (JSON, cpp-httplib), documented with curl
+// examples in docs/api.md: devices and their state; read, write, execute,
+// discover, create, delete, observe and attributes on any path; time-series
+// queries with downsampling; events; credentials; and a server-sent event
+// stream (/api/stream) for live updates. It also serves the dashboard's
+// static files when given their directory.
+//
+// Requests that change something (POST, PUT, DELETE) need
+// `Authorization: Bearer <token>` when a token is configured; without one the
+// API is read-only except on loopback, where it is open (a local demo).
+//
+// Device operations run on the Service's loop thread (Post) and the HTTP
+// thread waits for their outcome; store reads use a reader connection of
+// their own, so a slow query never stalls CoAP.
+#ifndef LWCL_SERVER_REST_API_H_
+#define LWCL_SERVER_REST_API_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "server/service.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace lwcl::server {
+
+struct RestOptions {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080;  // 0: any free port
+  std::string token;     // required for changes when set
+  std::string static_dir;  // the dashboard's files; empty: API only
+  double device_timeout_s = 40;  // how long a device operation may take
+};
+
+class RestApi {
+ public:
+  RestApi(Service& service, RestOptions options);
+  ~RestApi();
+  RestApi(const RestApi&) = delete;
+  RestApi& operator=(const RestApi&) = delete;
+
+  // Binds and starts serving on a thread of its own; false with *error.
+  bool Start(std::string* error);
+  void Stop();
+  uint16_t port() const { return port_; }
+
+ private:
+  void Routes();
+  Service& service_;
+  RestOptions options_;
+  std::unique_ptr<httplib::Server> http_;
+  std::thread thread_;
+  uint16_t port_ = 0;
+  struct Reader;
+  std::unique_ptr<Reader> reader_;
+};
+
+}  // namespace lwcl::server
+
+#endif  // LWCL_SERVER_REST_API_H_

@@ -1,0 +1,239 @@
+// The REST API over a real Service (SQLite in a temp dir) and a real LwCL
+// client, with cpp-httplib's client as the HTTP peer on 127.0.0.1. The CoAP
+// loop (client and server) runs on a thread of its own, as in `lwcl server`.
+#include "server/rest_api.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "client/client.h"
+#include "client/simple_object.h"
+#include "client/standard_objects.h"
+
+namespace lwcl::server {
+namespace {
+
+using nlohmann::json;
+
+class RestApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("lwcl-rest-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    ServiceOptions options;
+    options.coap.udp_port = 0;
+    options.database = (dir_ / "lwcl.db").string();
+    options.buffer.max_delay_ms = 0;
+    std::string error;
+    service_ = Service::Open(options, &error);
+    ASSERT_NE(service_, nullptr) << error;
+
+    client::ServerInfo server;
+    server.lifetime_s = 300;
+    server.default_pmin = 0;
+    reg_.Add(client::MakeDeviceObject({}));
+    reg_.Add(client::MakeServerObject(server));
+    detector_ = std::make_unique<client::SimpleObject>(
+        33650, true,
+        std::vector<client::ResourceSpec>{{2001, lwm2m::Operations::kRead, lwm2m::DataType::kInteger, false},
+                                          {2002, lwm2m::Operations::kRead, lwm2m::DataType::kString, false}});
+    detector_->AddInstance(0);
+    detector_->Set(0, 2001, int64_t{0});
+    detector_->Set(0, 2002, std::string("wave"));
+    reg_.Add(detector_.get());
+    client_ = std::make_unique<client::Client>(reg_);
+    client::RegistrationConfig cfg;
+    cfg.endpoint = "dev-1";
+    cfg.lifetime_s = 300;
+    ASSERT_TRUE(client_->Connect("127.0.0.1", service_->lwm2m().udp_port(), cfg));
+
+    RestOptions rest;
+    rest.port = 0;
+    rest.token = token_;
+    rest.device_timeout_s = 10;
+    api_ = std::make_unique<RestApi>(*service_, rest);
+    ASSERT_TRUE(api_->Start(&error)) << error;
+    loop_ = std::thread([this] {
+      while (!stop_) {
+        {
+          std::lock_guard lock(actions_mutex_);
+          for (auto& a : actions_) a();
+          actions_.clear();
+        }
+        client_->Step(0);
+        service_->Step(5);
+      }
+    });
+    http_ = std::make_unique<httplib::Client>("127.0.0.1", api_->port());
+    http_->set_read_timeout(15, 0);
+    http_->set_bearer_token_auth(token_.c_str());
+    ASSERT_TRUE(WaitFor([&] {
+      auto r = http_->Get("/api/devices");
+      return r && r->status == 200 && json::parse(r->body).size() == 1 && json::parse(r->body)[0]["registered"];
+    }));
+  }
+  void TearDown() override {
+    stop_ = true;
+    if (loop_.joinable()) loop_.join();
+    if (api_) api_->Stop();
+    client_.reset();
+    service_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void OnLoop(std::function<void()> action) {
+    std::lock_guard lock(actions_mutex_);
+    actions_.push_back(std::move(action));
+  }
+  bool WaitFor(const std::function<bool()>& done) {
+    for (int i = 0; i < 300; ++i) {
+      if (done()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+  json Post(const std::string& path, const json& body, int want = 200) {
+    auto r = http_->Post(path.c_str(), body.dump(), "application/json");
+    EXPECT_TRUE(r) << path;
+    if (!r) return {};
+    EXPECT_EQ(r->status, want) << path << " " << r->body;
+    return json::parse(r->body, nullptr, false);
+  }
+
+  const std::string token_ = "s3cret";
+  std::filesystem::path dir_;
+  client::Registry reg_;
+  std::unique_ptr<client::SimpleObject> detector_;
+  std::unique_ptr<client::Client> client_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<RestApi> api_;
+  std::unique_ptr<httplib::Client> http_;
+  std::thread loop_;
+  std::atomic<bool> stop_{false};
+  std::mutex actions_mutex_;
+  std::vector<std::function<void()>> actions_;
+};
+
+TEST_F(RestApiTest, ReadsWritesExecutesAndDiscovers) {
+  json read = Post("/api/devices/dev-1/read", {{"path", "/33650/0"}});
+  EXPECT_EQ(read["code"], "2.05");
+  ASSERT_EQ(read["values"].size(), 2u);
+  EXPECT_EQ(read["values"][1]["value"], "wave");
+  EXPECT_EQ(read["values"][0]["type"], "integer");
+
+  json write = Post("/api/devices/dev-1/write", {{"path", "/1/0/3"}, {"value", 120}});
+  EXPECT_EQ(write["code"], "2.04");
+  EXPECT_EQ(Post("/api/devices/dev-1/read", {{"path", "/1/0/3"}})["values"][0]["value"], 120);
+
+  // The DDF says /1/0/3 is an Integer: text is refused before anything is sent.
+  json bad = Post("/api/devices/dev-1/write", {{"path", "/1/0/3"}, {"value", "soon"}}, 400);
+  EXPECT_NE(bad["error"].get<std::string>().find("integer"), std::string::npos);
+
+  json composite = Post("/api/devices/dev-1/read", {{"paths", {"/33650/0/2002", "/1/0/3"}}});
+  EXPECT_EQ(composite["code"], "2.05");
+
+  json disc = Post("/api/devices/dev-1/discover", {{"path", "/33650"}});
+  EXPECT_EQ(disc["code"], "2.05");
+  EXPECT_FALSE(disc["links"].empty());
+
+  EXPECT_EQ(Post("/api/devices/dev-1/read", {{"path", "/999"}})["code"], "4.04");
+  Post("/api/devices/ghost/read", {{"path", "/3/0"}}, 404);
+  Post("/api/devices/dev-1/read", {{"path", "three"}}, 400);
+}
+
+TEST_F(RestApiTest, ChangesNeedTheToken) {
+  httplib::Client anonymous("127.0.0.1", api_->port());
+  auto r = anonymous.Post("/api/devices/dev-1/read", R"({"path":"/3/0"})", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  auto get = anonymous.Get("/api/devices");
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 200);
+}
+
+TEST_F(RestApiTest, ObserveWithAttributesStoresTheSeries) {
+  EXPECT_EQ(Post("/api/devices/dev-1/attributes", {{"path", "/33650/0/2001"}, {"pmin", 0}, {"pmax", 3600}})["code"],
+            "2.04");
+  json obs = Post("/api/devices/dev-1/observe", {{"path", "/33650/0/2001"}});
+  ASSERT_EQ(obs["code"], "2.05");
+  const uint64_t id = obs["observation"];
+  ASSERT_NE(id, 0u);
+  for (int64_t v = 1; v <= 3; ++v) {
+    OnLoop([this, v] { detector_->Set(0, 2001, v); });
+    ASSERT_TRUE(WaitFor([&] { return service_->stats().notifications >= static_cast<uint64_t>(v); }));
+  }
+  ASSERT_TRUE(WaitFor([&] {
+    auto r = http_->Get("/api/devices/dev-1/series?path=/33650/0/2001");
+    if (!r || r->status != 200) return false;
+    json s = json::parse(r->body)["samples"];
+    return !s.empty() && s.back()["value"] == 3;
+  }));
+  auto b = http_->Get("/api/devices/dev-1/series?path=/33650/0/2001&from=0&to=9999999999999&buckets=10");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->status, 200);
+  EXPECT_FALSE(json::parse(b->body)["buckets"].empty());
+
+  auto list = http_->Get("/api/observations");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(json::parse(list->body).size(), 1u);
+  auto cancel = http_->Delete(("/api/observations/" + std::to_string(id)).c_str());
+  ASSERT_TRUE(cancel);
+  EXPECT_EQ(cancel->status, 200) << cancel->body;
+  auto none = http_->Get("/api/observations");
+  EXPECT_TRUE(json::parse(none->body).empty());
+}
+
+TEST_F(RestApiTest, EventsAndTheLiveStream) {
+  auto events = http_->Get("/api/events?endpoint=dev-1");
+  ASSERT_TRUE(events);
+  json e = json::parse(events->body);
+  ASSERT_FALSE(e.empty());
+  EXPECT_EQ(e[0]["kind"], "registered");
+
+  // The stream replays what came after `after` and then goes live.
+  std::string received;
+  httplib::Client sse("127.0.0.1", api_->port());
+  std::atomic<bool> got_update{false};
+  std::thread reader([&] {
+    sse.Get("/api/stream?after=0", [&](const char* data, size_t n) {
+      received.append(data, n);
+      if (received.find("event: updated") != std::string::npos) {
+        got_update = true;
+        return false;  // stop reading
+      }
+      return true;
+    });
+  });
+  OnLoop([this] { client_->RequestUpdate(); });
+  EXPECT_TRUE(WaitFor([&] { return got_update.load(); }));
+  sse.stop();
+  reader.join();
+  EXPECT_NE(received.find("event: registered"), std::string::npos);
+}
+
+TEST_F(RestApiTest, Credentials) {
+  auto put = http_->Put("/api/credentials/dev-2", R"({"identity":"dev-2-id","key_hex":"00112233"})",
+                        "application/json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 200);
+  auto bad = http_->Put("/api/credentials/dev-3", R"({"identity":"x","key_hex":"xyz"})", "application/json");
+  EXPECT_EQ(bad->status, 400);
+  auto list = http_->Get("/api/credentials");
+  json l = json::parse(list->body);
+  ASSERT_EQ(l.size(), 1u);
+  EXPECT_FALSE(l[0].contains("key"));
+  EXPECT_EQ(http_->Delete("/api/credentials/dev-2")->status, 200);
+  EXPECT_EQ(http_->Delete("/api/credentials/dev-2")->status, 404);
+}
+
+}  // namespace
+}  // namespace lwcl::server
