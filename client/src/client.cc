@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <coap3/coap.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -189,12 +190,53 @@ bool SendRequest(coap_session_t* session, const OutgoingRequest& out, std::vecto
   return coap_send(session, pdu) != COAP_INVALID_MID;
 }
 
-// Opens a client session to `server` (UDP, or DTLS with its PSK); nullptr on failure.
+bool Readable(const std::string& file) { return !file.empty() && access(file.c_str(), R_OK) == 0; }
+
+// libcoap's certificate setup for `pki`. The strings stay `pki`'s: libcoap
+// keeps the pointers and OpenSSL reads the files during the handshake, so
+// `pki` must outlive the session or endpoint.
+coap_dtls_pki_t PkiSetup(const PkiCredentials& pki) {
+  coap_dtls_pki_t setup;
+  std::memset(&setup, 0, sizeof setup);
+  setup.version = COAP_DTLS_PKI_SETUP_VERSION;
+  setup.verify_peer_cert = pki.verify_peer ? 1 : 0;
+  // check_common_ca makes libcoap load ca_file as the trust anchor the
+  // peer's chain is verified against (and, on a server, the CA list sent in
+  // CertificateRequest); without a CA there is nothing to check against.
+  setup.check_common_ca = pki.ca_pem_file.empty() ? 0 : 1;
+  setup.allow_self_signed = 0;
+  setup.allow_expired_certs = 0;
+  setup.cert_chain_validation = 1;
+  setup.cert_chain_verify_depth = 3;
+  setup.check_cert_revocation = 0;  // no CRL/OCSP (documented in client.h)
+  setup.validate_cn_call_back = nullptr;  // no CN/SAN check (documented in client.h)
+  setup.pki_key.key_type = COAP_PKI_KEY_PEM;
+  setup.pki_key.key.pem.public_cert = pki.certificate_pem_file.c_str();
+  setup.pki_key.key.pem.private_key = pki.private_key_pem_file.c_str();
+  setup.pki_key.key.pem.ca_file = pki.ca_pem_file.empty() ? nullptr : pki.ca_pem_file.c_str();
+  return setup;
+}
+
+// Certificate and key readable, and a CA unless the peer goes unverified.
+bool UsablePki(const PkiCredentials& pki) {
+  if (!Readable(pki.certificate_pem_file) || !Readable(pki.private_key_pem_file)) return false;
+  if (pki.ca_pem_file.empty()) return !pki.verify_peer;
+  return Readable(pki.ca_pem_file);
+}
+
+// Opens a client session to `server` (UDP, or DTLS with its certificate or
+// PSK); nullptr on failure.
 coap_session_t* OpenSession(coap_context_t* ctx, Endpoint& server) {
   coap_address_t addr;
   if (!ToAddress(server.host, server.port, &addr)) return nullptr;
   if (!server.dtls) return coap_new_client_session(ctx, nullptr, &addr, COAP_PROTO_UDP);
-  if (!coap_dtls_is_supported() || server.psk_key.empty()) return nullptr;
+  if (!coap_dtls_is_supported()) return nullptr;
+  if (server.pki) {
+    if (!UsablePki(*server.pki)) return nullptr;
+    coap_dtls_pki_t setup = PkiSetup(*server.pki);
+    return coap_new_client_session_pki(ctx, nullptr, &addr, COAP_PROTO_DTLS, &setup);
+  }
+  if (server.psk_key.empty()) return nullptr;
   coap_dtls_cpsk_t setup;
   std::memset(&setup, 0, sizeof setup);
   setup.version = COAP_DTLS_CPSK_SETUP_VERSION;
@@ -424,6 +466,17 @@ uint16_t Client::ListenDtls(const std::string& address, uint16_t port, const Psk
   };
   setup.id_call_back_arg = this;
   if (!coap_context_set_psk2(ctx_, &setup)) return 0;
+  coap_endpoint_t* ep = coap_new_endpoint(ctx_, &addr, COAP_PROTO_DTLS);
+  return ep == nullptr ? 0 : BoundPort(ep);
+}
+
+uint16_t Client::ListenDtlsPki(const std::string& address, uint16_t port, const PkiCredentials& pki) {
+  if (!coap_dtls_is_supported() || !UsablePki(pki)) return 0;
+  coap_address_t addr;
+  if (!ToAddress(address, port, &addr)) return 0;
+  server_pki_ = pki;
+  coap_dtls_pki_t setup = PkiSetup(server_pki_);
+  if (!coap_context_set_pki(ctx_, &setup)) return 0;
   coap_endpoint_t* ep = coap_new_endpoint(ctx_, &addr, COAP_PROTO_DTLS);
   return ep == nullptr ? 0 : BoundPort(ep);
 }

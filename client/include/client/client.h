@@ -5,9 +5,10 @@
 // (COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY), so handlers see whole
 // bodies; a body above max_request_body() is answered 4.13 with Size1.
 //
-// Transports: CoAP over UDP (NoSec) and CoAP over DTLS with a pre-shared key
-// (libcoap built with OpenSSL), both for the registration session (Connect)
-// and for listening endpoints (Listen / ListenDtls).
+// Transports: CoAP over UDP (NoSec), CoAP over DTLS with a pre-shared key,
+// and CoAP over DTLS with X.509 certificates (libcoap built with OpenSSL),
+// both for the registration session (Connect) and for listening endpoints
+// (Listen / ListenDtls / ListenDtlsPki).
 //
 // Beyond DM: registration kept alive from Step, Observe (notifications NON or
 // CON; an RST or a lost CON notification cancels the observation), LwM2M Send
@@ -46,14 +47,37 @@ struct coap_session_t;
 
 namespace lwcl::client {
 
-// Where the LwM2M server is, and how to reach it: plain UDP (NoSec) or
-// DTLS with a pre-shared key (Security Mode 0).
+// Our X.509 certificate and key, and the CA a DTLS peer's certificate must
+// chain to (Security Mode 2, Certificate), as PEM files (read by OpenSSL at
+// handshake time, so they must exist then).
+//
+// What is verified when verify_peer is on: the peer presents a certificate,
+// and its chain verifies against `ca_pem_file` (signatures, validity dates,
+// libcoap's cert_chain_verify_depth 3); nothing else. The peer's CN and
+// subjectAltName are NOT compared with the host or endpoint name, and
+// revocation (CRL/OCSP) is not checked. verify_peer off accepts any certificate the peer holds the
+// key for (only for tests and bring-up). On one Client, every certificate
+// session and endpoint shares one OpenSSL context (libcoap 4.3.1 loads each
+// CA into that context's trust store), so a CA given to one of them may be
+// trusted by all of them: give one Client one CA.
+struct PkiCredentials {
+  std::string certificate_pem_file;
+  std::string private_key_pem_file;
+  std::string ca_pem_file;
+  bool verify_peer = true;
+};
+
+// Where the LwM2M server is, and how to reach it: plain UDP (NoSec), DTLS
+// with a pre-shared key (Security Mode 0), or DTLS with certificates
+// (Security Mode 2): with `dtls`, `pki` set selects certificates and the PSK
+// fields are ignored.
 struct Endpoint {
   std::string host;  // numeric IPv4
   uint16_t port = 5683;
   bool dtls = false;
   std::vector<uint8_t> psk_identity;
   std::vector<uint8_t> psk_key;
+  std::optional<PkiCredentials> pki;
 };
 
 // The key a DTLS listening endpoint accepts. An empty identity accepts any
@@ -83,6 +107,15 @@ class Client {
   // The same over DTLS: peers must hold `psk` (coaps://). Returns 0 on
   // failure, also when libcoap has no DTLS.
   uint16_t ListenDtls(const std::string& address, uint16_t port, const PskCredentials& psk);
+  // The same with certificates: we present `pki`'s certificate, and peers
+  // must present a client certificate chaining to `pki.ca_pem_file` (unless
+  // verify_peer is off; see PkiCredentials for what is checked). One set of
+  // certificates per Client. Returns 0 on failure: no DTLS, a missing
+  // certificate or key file, or no CA while verify_peer is on. libcoap keeps
+  // PSK and certificate setups per context, not per endpoint: on a Client
+  // that also called ListenDtls, either DTLS endpoint may accept a peer with
+  // the PSK or with a certificate.
+  uint16_t ListenDtlsPki(const std::string& address, uint16_t port, const PkiCredentials& pki);
   // Runs the tasks (AddTask), libcoap I/O once (waiting at most `timeout_ms`
   // for traffic), registration, notifications and Send.
   void Step(uint32_t timeout_ms);
@@ -234,6 +267,7 @@ class Client {
   std::vector<std::function<void()>> tasks_;
   // DTLS keys stay alive as long as libcoap may look at them.
   PskCredentials server_psk_;
+  PkiCredentials server_pki_;
   Endpoint endpoint_;
   // Send.
   lwm2m::ContentFormat send_format_ = lwm2m::ContentFormat::kSenmlCbor;

@@ -28,25 +28,27 @@ struct PowerSource {
   int64_t current_ma = 0;
 };
 
+// Every member has an initializer, so designated initializers naming only
+// some ({.serial_number = "SN-1"}) compile warning-free.
 struct DeviceInfo {
   std::string manufacturer = "LwCL";
   std::string model_number = "virtual";
-  std::string serial_number;
-  std::string firmware_version;
+  std::string serial_number{};
+  std::string firmware_version{};
   std::string device_type = "motion-detector";
-  std::string hardware_version;
-  std::string software_version;
+  std::string hardware_version{};
+  std::string software_version{};
   std::string supported_bindings = "U";
-  std::function<void()> on_reboot;         // /3/0/4 Reboot
-  std::function<void()> on_factory_reset;  // /3/0/5 Factory Reset
-  std::vector<PowerSource> power_sources;  // 6/7/8, absent when empty
-  std::optional<int64_t> battery_level;    // 9, percent
-  std::optional<int64_t> memory_free_kb;   // 10, KiB
-  std::optional<int64_t> memory_total_kb;  // 21, KiB
-  std::string utc_offset;                  // 14 (RW), e.g. "+01:00"; absent when empty
-  std::string timezone;                    // 15 (RW), e.g. "Europe/Berlin"; absent when empty
+  std::function<void()> on_reboot{};         // /3/0/4 Reboot
+  std::function<void()> on_factory_reset{};  // /3/0/5 Factory Reset
+  std::vector<PowerSource> power_sources{};  // 6/7/8, absent when empty
+  std::optional<int64_t> battery_level{};    // 9, percent
+  std::optional<int64_t> memory_free_kb{};   // 10, KiB
+  std::optional<int64_t> memory_total_kb{};  // 21, KiB
+  std::string utc_offset{};                  // 14 (RW), e.g. "+01:00"; absent when empty
+  std::string timezone{};                    // 15 (RW), e.g. "Europe/Berlin"; absent when empty
   // Seconds since the Unix epoch for 13 Current Time; default: the system clock.
-  std::function<int64_t()> clock;
+  std::function<int64_t()> clock{};
 };
 
 // /3/0: 0 Manufacturer, 1 Model Number, 2 Serial Number, 3 Firmware Version,
@@ -78,11 +80,11 @@ void SetMultipleResource(SimpleObject& object, uint16_t iid, uint16_t rid, const
 struct ServerInfo {
   uint16_t short_server_id = 1;
   int64_t lifetime_s = 86400;
-  std::optional<int64_t> default_pmin;
-  std::optional<int64_t> default_pmax;
+  std::optional<int64_t> default_pmin{};
+  std::optional<int64_t> default_pmax{};
   bool notification_storing = true;
   std::string binding = "U";
-  std::function<void()> on_update_trigger;  // /1/x/8 Registration Update Trigger
+  std::function<void()> on_update_trigger{};  // /1/x/8 Registration Update Trigger
 };
 
 // /1/0: 0 Short Server ID (R), 1 Lifetime, 2 Default Minimum Period,
