@@ -72,8 +72,8 @@ bool SplitDecoded(std::string_view text, char sep, std::vector<std::string>* out
 
 }  // namespace
 
-FwResult ParseCoapUri(std::string_view text, CoapUri* out) {
-  *out = CoapUri{};
+FwResult ParseDownloadUri(std::string_view text, DownloadUri* out) {
+  *out = DownloadUri{};
   const size_t sep = text.find("://");
   if (sep == std::string_view::npos || sep == 0) return FwResult::kInvalidUri;
   std::string scheme;
@@ -128,7 +128,7 @@ FwResult ParseCoapUri(std::string_view text, CoapUri* out) {
   // URI in a protocol we lack (9) while "https:/x" is simply invalid (7).
   if (scheme != "coap") return FwResult::kUnsupportedProtocol;
 
-  CoapUri uri;
+  DownloadUri uri;
   uri.host = std::string(host);
   uri.port = static_cast<uint16_t>(port);
   const size_t q = rest.find('?');
@@ -252,8 +252,8 @@ FirmwareDownloader::~FirmwareDownloader() = default;
 
 FwResult FirmwareDownloader::Start(std::string_view uri_text, Callback done) {
   Cancel();
-  CoapUri uri;
-  if (FwResult r = ParseCoapUri(uri_text, &uri); r != FwResult::kInitial) return r;
+  DownloadUri uri;
+  if (FwResult r = ParseDownloadUri(uri_text, &uri); r != FwResult::kInitial) return r;
   coap_address_t addr;
   if (!Resolve(uri.host, uri.port, &addr)) return FwResult::kInvalidUri;
 

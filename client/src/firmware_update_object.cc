@@ -170,8 +170,8 @@ CoapCode FirmwareUpdateObject::WriteUri(const std::string& uri) {
     }
     return c;
   }
-  CoapUri parsed;
-  const FwResult parse = uri.size() > kMaxUriLength ? FwResult::kInvalidUri : ParseCoapUri(uri, &parsed);
+  DownloadUri parsed;
+  const FwResult parse = uri.size() > kMaxUriLength ? FwResult::kInvalidUri : ParseDownloadUri(uri, &parsed);
   if (parse != FwResult::kInitial) {
     // The Write succeeds; the problem is reported through Update Result.
     const CoapCode c = Apply(FwEvent::kUriRejected, parse);

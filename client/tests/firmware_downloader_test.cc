@@ -117,30 +117,30 @@ std::optional<DownloadOutcome> RunDownload(BlobServer* server, FirmwareDownloade
 }
 
 TEST(CoapUriTest, ParsesHostPortPathAndQuery) {
-  CoapUri u;
-  ASSERT_EQ(ParseCoapUri("coap://127.0.0.1:5690/fw/image%201?v=2&x", &u), FwResult::kInitial);
+  DownloadUri u;
+  ASSERT_EQ(ParseDownloadUri("coap://127.0.0.1:5690/fw/image%201?v=2&x", &u), FwResult::kInitial);
   EXPECT_EQ(u.host, "127.0.0.1");
   EXPECT_EQ(u.port, 5690);
   EXPECT_EQ(u.path, (std::vector<std::string>{"fw", "image 1"}));
   EXPECT_EQ(u.query, (std::vector<std::string>{"v=2", "x"}));
-  ASSERT_EQ(ParseCoapUri("COAP://updates.example/", &u), FwResult::kInitial);
+  ASSERT_EQ(ParseDownloadUri("COAP://updates.example/", &u), FwResult::kInitial);
   EXPECT_EQ(u.host, "updates.example");
   EXPECT_EQ(u.port, 5683);
   EXPECT_TRUE(u.path.empty());
-  ASSERT_EQ(ParseCoapUri("coap://[::1]:7000/a", &u), FwResult::kInitial);
+  ASSERT_EQ(ParseDownloadUri("coap://[::1]:7000/a", &u), FwResult::kInitial);
   EXPECT_EQ(u.host, "::1");
   EXPECT_EQ(u.port, 7000);
 }
 
 TEST(CoapUriTest, RejectsMalformedAndOtherSchemes) {
-  CoapUri u;
+  DownloadUri u;
   for (const char* bad : {"", "fw.bin", "coap:/x", "://h/x", "coap://", "coap://:5683/x", "coap://h:0/x",
                           "coap://h:99999/x", "coap://h:12a/x", "coap://h/x#frag", "coap://u@h/x", "coap://h/%zz",
                           "coap://h/a b", "coap://[zz]/x", "1coap://h/x"}) {
-    EXPECT_EQ(ParseCoapUri(bad, &u), FwResult::kInvalidUri) << bad;
+    EXPECT_EQ(ParseDownloadUri(bad, &u), FwResult::kInvalidUri) << bad;
   }
   for (const char* other : {"coaps://h/x", "coap+tcp://h/x", "http://h/fw.bin", "https://h:443/fw.bin"}) {
-    EXPECT_EQ(ParseCoapUri(other, &u), FwResult::kUnsupportedProtocol) << other;
+    EXPECT_EQ(ParseDownloadUri(other, &u), FwResult::kUnsupportedProtocol) << other;
   }
 }
 

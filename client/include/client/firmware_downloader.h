@@ -30,7 +30,7 @@ namespace lwcl::client {
 
 // A coap:// URI taken apart: host (name, IPv4, or IPv6 without brackets),
 // port (5683 when absent), percent-decoded path segments and query items.
-struct CoapUri {
+struct DownloadUri {
   std::string host;
   uint16_t port = 5683;
   std::vector<std::string> path;
@@ -41,7 +41,7 @@ struct CoapUri {
 // kUnsupportedProtocol for another scheme (coaps, coap+tcp, http, https,
 // ...), kInvalidUri for anything malformed (no scheme, no host, bad port,
 // bad percent-escape, fragment).
-FwResult ParseCoapUri(std::string_view text, CoapUri* out);
+FwResult ParseDownloadUri(std::string_view text, DownloadUri* out);
 
 struct DownloadOptions {
   size_t max_size = 1024 * 1024;      // larger images fail with result 2
