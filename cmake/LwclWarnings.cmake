@@ -16,6 +16,8 @@ function(lwcl_add_test name)
   add_executable(${name} ${T_SOURCES})
   lwcl_warnings(${name})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
+  # Helpers shared by the tests of several parts (peer_process.h).
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/test_support)
   target_compile_definitions(${name} PRIVATE
     LWCL_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
     LWCL_DATASETS_DIR="${CMAKE_SOURCE_DIR}/../shared/datasets")

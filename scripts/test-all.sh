@@ -4,6 +4,7 @@
 #   2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. libFuzzer targets, briefly (LWCL_FUZZ_SECONDS each, default 20)
 #   4. the bare-metal Cortex-M33 self-test under QEMU, and its size report
+#   5. the dashboard in headless chromium against a real server and fleet
 # Prints one closing line "test-all: N passed, N failed" (stages), exits
 # non-zero if any stage failed.
 set -uo pipefail
@@ -27,6 +28,7 @@ stage "unit tests (dev)" build_and_test dev
 stage "unit tests (asan+ubsan)" build_and_test asan
 stage "fuzz (${LWCL_FUZZ_SECONDS:-20}s per target)" build_and_test fuzz
 stage "firmware under QEMU" scripts/firmware.sh
+stage "dashboard (chromium)" web/tests/run.sh build/bin/lwcl
 
 [ ${#failures[@]} -eq 0 ] || printf 'failed stage: %s\n' "${failures[@]}"
 echo "test-all: $passed passed, $failed failed"

@@ -13,6 +13,9 @@ void RegisterSelftestDataCommand(CLI::App& app);
 void RegisterKeygenCommand(CLI::App& app);
 void RegisterClassifyCommand(CLI::App& app);
 void RegisterServerCommand(CLI::App& app);
+void RegisterSimulateCommand(CLI::App& app);
+void RegisterDeviceCommand(CLI::App& app);
+void RegisterFleetCommand(CLI::App& app);
 
 }  // namespace lwcl::apps
 

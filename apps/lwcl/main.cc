@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   lwcl::apps::RegisterKeygenCommand(app);
   lwcl::apps::RegisterClassifyCommand(app);
   lwcl::apps::RegisterServerCommand(app);
+  lwcl::apps::RegisterSimulateCommand(app);
+  lwcl::apps::RegisterDeviceCommand(app);
+  lwcl::apps::RegisterFleetCommand(app);
 
   // Logs go to stderr so a command's stdout stays clean for its output.
   auto logger = spdlog::stderr_color_mt("lwcl");

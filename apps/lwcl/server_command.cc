@@ -13,9 +13,11 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "commands.h"
 #include "file_bytes.h"
+#include "lwm2m/path.h"
 #include "server/rest_api.h"
 #include "server/service.h"
 
@@ -35,6 +37,10 @@ struct ServerSettings {
   std::string database;  // default: <data_dir>/lwcl.db
   std::string token;
   std::string web_dir;
+  int bootstrap_port = -1;       // -1: the bootstrap-server role is off
+  int bootstrap_dtls_port = -1;  // -1: off
+  bool bootstrap_allow_nosec = false;
+  std::vector<std::string> observe;  // paths observed on every device that registers
 };
 
 // Fills what the file names; flags given on the command line win later.
@@ -58,8 +64,14 @@ void ApplyConfigFile(const std::string& path, ServerSettings* s, const CLI::App&
   take("database", "--db", &s->database);
   take("token", "--token", &s->token);
   take("web", "--web", &s->web_dir);
+  take("bootstrap_port", "--bootstrap-port", &s->bootstrap_port);
+  take("bootstrap_dtls_port", "--bootstrap-dtls-port", &s->bootstrap_dtls_port);
+  take("bootstrap_allow_nosec", "--bootstrap-allow-nosec", &s->bootstrap_allow_nosec);
+  take("observe", "--observe", &s->observe);
   for (const auto& [key, v] : j.items()) {
-    static const char* kKnown[] = {"address", "coap_port", "dtls_port", "http_port", "data_dir", "database", "token", "web"};
+    static const char* kKnown[] = {"address",  "coap_port", "dtls_port",      "http_port",
+                                   "data_dir", "database",  "token",          "web",
+                                   "bootstrap_port", "bootstrap_dtls_port", "bootstrap_allow_nosec", "observe"};
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
       throw std::runtime_error(path + ": unknown setting \"" + key + "\"");
     }
@@ -77,6 +89,18 @@ void RunServer(ServerSettings s, const CLI::App& cmd) {
   options.coap.udp_port = s.coap_port;
   if (s.dtls_port >= 0) options.coap.dtls_port = static_cast<uint16_t>(s.dtls_port);
   options.database = s.database;
+  for (const std::string& p : s.observe) {
+    if (!lwm2m::Path::Parse(p) || p.empty() || p == "/") throw std::runtime_error("--observe " + p + ": not an LwM2M path like /33650");
+  }
+  options.observe_on_register = s.observe;
+  if (s.bootstrap_port >= 0) {
+    server::BootstrapOptions bs;
+    bs.address = s.address;
+    bs.udp_port = static_cast<uint16_t>(s.bootstrap_port);
+    if (s.bootstrap_dtls_port >= 0) bs.dtls_port = static_cast<uint16_t>(s.bootstrap_dtls_port);
+    options.bootstrap = bs;
+    options.bootstrap_allow_nosec = s.bootstrap_allow_nosec;
+  }
   std::string error;
   std::unique_ptr<server::Service> service = server::Service::Open(options, &error);
   if (!service) throw std::runtime_error(error);
@@ -93,9 +117,16 @@ void RunServer(ServerSettings s, const CLI::App& cmd) {
   if (!api.Start(&error)) throw std::runtime_error(error);
   const std::string dtls =
       service->lwm2m().dtls_port() ? ", coaps://" + s.address + ":" + std::to_string(service->lwm2m().dtls_port()) : "";
+  const std::string bootstrap =
+      service->bootstrap() ? ", bootstrap coap://" + s.address + ":" + std::to_string(service->bootstrap()->udp_port()) +
+                                 (service->bootstrap()->dtls_port()
+                                      ? " coaps://" + s.address + ":" + std::to_string(service->bootstrap()->dtls_port())
+                                      : "")
+                           : "";
   // One line on stdout that scripts (make demo) wait for.
-  std::printf("lwcl server: coap://%s:%u%s, http://%s:%u, database %s\n", s.address.c_str(),
-              service->lwm2m().udp_port(), dtls.c_str(), s.address.c_str(), api.port(), s.database.c_str());
+  std::printf("lwcl server: coap://%s:%u%s, http://%s:%u, database %s%s\n", s.address.c_str(),
+              service->lwm2m().udp_port(), dtls.c_str(), s.address.c_str(), api.port(), s.database.c_str(),
+              bootstrap.c_str());
   std::fflush(stdout);
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
@@ -115,7 +146,10 @@ void RegisterServerCommand(CLI::App& app) {
       "  lwcl server                                 # loopback, data in ./data\n"
       "  lwcl server --db postgresql://lwcl@localhost/lwcl --token $TOKEN\n"
       "  lwcl server --config server.json --http-port 9090\n"
-      "Config file keys: address, coap_port, dtls_port (-1: off), http_port, data_dir, database, token, web.");
+      "  lwcl server --bootstrap-port 5783 --bootstrap-dtls-port 5784   # also the bootstrap server\n"
+      "  lwcl server --observe /33650 --web web/dist  # every device's pattern counters, on the dashboard\n"
+      "Config file keys: address, coap_port, dtls_port (-1: off), http_port, data_dir, database, token, web,\n"
+      "bootstrap_port, bootstrap_dtls_port (-1: off), bootstrap_allow_nosec, observe (a list of paths).");
   cmd->add_option("--config", settings->config, "JSON config file (flags override it)")->check(CLI::ExistingFile);
   cmd->add_option("--address", settings->address, "Numeric IPv4 address to listen on")->capture_default_str();
   cmd->add_option("--coap-port", settings->coap_port, "CoAP (UDP) port; 0 picks a free one")->capture_default_str();
@@ -128,6 +162,18 @@ void RegisterServerCommand(CLI::App& app) {
   cmd->add_option("--db", settings->database, "Database: a SQLite file or postgresql://... (default <data>/lwcl.db)");
   cmd->add_option("--token", settings->token, "Bearer token the REST API requires for changes");
   cmd->add_option("--web", settings->web_dir, "Serve the dashboard from this directory")->check(CLI::ExistingDirectory);
+  cmd->add_option("--bootstrap-port", settings->bootstrap_port,
+                  "Also be the bootstrap server on this UDP port; -1: off (devices with a credential in the store "
+                  "get the DTLS-PSK account)")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 65535));
+  cmd->add_option("--bootstrap-dtls-port", settings->bootstrap_dtls_port, "Bootstrap server over DTLS-PSK; -1: off")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 65535));
+  cmd->add_option("--observe", settings->observe,
+                  "Observe this path on every device that registers with its object (repeatable), e.g. /33650");
+  cmd->add_flag("--bootstrap-allow-nosec", settings->bootstrap_allow_nosec,
+                "Bootstrap devices without a credential onto the NoSec CoAP port (trusted networks only)");
   cmd->callback([settings, cmd] { RunServer(*settings, *cmd); });
 }
 

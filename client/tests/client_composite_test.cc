@@ -9,23 +9,14 @@
 #include <string>
 
 #include "client/client.h"
+#include "peer_process.h"
 #include "test_objects.h"
 
 namespace lwcl::client {
 namespace {
 
-bool HavePeer() { return std::system("command -v coap-client-notls >/dev/null 2>&1") == 0; }
-
-std::string RunCommand(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return "popen failed";
-  std::array<char, 512> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  pclose(p);
-  return out;
-}
+using test_support::HavePeer;
+using test_support::RunCommand;
 
 class ClientCompositeTest : public ::testing::Test {
  protected:

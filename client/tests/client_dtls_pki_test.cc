@@ -5,39 +5,27 @@
 // the DM side on ListenDtlsPki (coaps://), and a libcoap DTLS server context
 // set up with coap_context_set_pki plays the LwM2M server for registration.
 // A peer whose certificate chains to the other CA is refused either way.
-#include <arpa/inet.h>
 #include <coap3/coap.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <future>
 #include <string>
 #include <vector>
 
 #include "client/client.h"
+#include "fake_lwm2m_server.h"
+#include "peer_process.h"
 #include "test_objects.h"
 
 namespace lwcl::client {
 namespace {
 
-bool Have(const std::string& tool) { return std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0; }
-
-std::string RunCommand(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return "popen failed";
-  std::array<char, 512> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  pclose(p);
-  return out;
-}
+using test_support::RunCommand;
+bool Have(const std::string& tool) { return test_support::HavePeer(tool); }
 
 // The throwaway PKI: <dir>/<name>.pem and <name>.key for the CAs "ca" and
 // "otherca", and the leaves "server", "client" (signed by ca) and
@@ -201,112 +189,28 @@ TEST(ClientDtlsPkiSetupTest, ListenAndConnectRefuseUnusableCredentials) {
 
 // --- Registration over DTLS-PKI against a libcoap server in the test. ---
 
-struct PkiServer {
-  coap_context_t* ctx = nullptr;
-  uint16_t port = 0;
-  std::vector<std::string> registers;  // Uri-Query of each Register
-  coap_session_t* device = nullptr;
-  int dm_code = 0;
-  std::string dm_answer;
-  // libcoap keeps pointers to these file names.
-  std::string cert, key, ca;
-};
-PkiServer* g_server = nullptr;
-
-void OnRd(coap_resource_t*, coap_session_t* session, const coap_pdu_t* req, const coap_string_t*,
-          coap_pdu_t* resp) {
-  coap_opt_iterator_t it;
-  coap_option_iterator_init(req, &it, COAP_OPT_ALL);
-  std::string query;
-  while (coap_opt_t* opt = coap_option_next(&it)) {
-    if (it.number == COAP_OPTION_URI_QUERY) {
-      query += std::string(reinterpret_cast<const char*>(coap_opt_value(opt)), coap_opt_length(opt)) + "&";
-    }
-  }
-  g_server->registers.push_back(query);
-  g_server->device = session;
-  coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CREATED);
-  coap_add_option(resp, COAP_OPTION_LOCATION_PATH, 2, reinterpret_cast<const uint8_t*>("rd"));
-  coap_add_option(resp, COAP_OPTION_LOCATION_PATH, 1, reinterpret_cast<const uint8_t*>("9"));
-}
-
-coap_response_t OnDmAnswer(coap_session_t*, const coap_pdu_t*, const coap_pdu_t* received, const coap_mid_t) {
-  g_server->dm_code = coap_pdu_get_code(received);
-  size_t len = 0, off = 0, total = 0;
-  const uint8_t* data = nullptr;
-  if (coap_get_data_large(received, &len, &data, &off, &total) && data) g_server->dm_answer.assign(data, data + len);
-  return COAP_RESPONSE_OK;
-}
-
-class ClientDtlsPkiRegistrationTest : public ::testing::Test {
+class ClientDtlsPkiRegistrationTest : public testing::FakeServerTest {
  protected:
+  ClientDtlsPkiRegistrationTest() : FakeServerTest("9", 100) {}
   void SetUp() override {
     if (!Pki().error.empty()) GTEST_SKIP() << "SKIPPING DTLS-PKI test: " << Pki().error;
-    client_ = std::make_unique<Client>(reg_);  // runs coap_startup
+    FakeServerTest::SetUp();
     if (!coap_dtls_is_supported()) GTEST_SKIP() << "SKIPPING DTLS-PKI test: libcoap was built without DTLS";
-    g_server = &server_;
-    reg_.Add(testing::MakeTestObject());
-    client_->SetClock([this] { return now_; });
   }
   // Starts the LwM2M server presenting certificate `leaf`, demanding a
   // client certificate that chains to "ca".
   void StartServer(const std::string& leaf) {
-    server_.cert = Pki().Pem(leaf);
-    server_.key = Pki().Key(leaf);
-    server_.ca = Pki().Pem("ca");
-    server_.ctx = coap_new_context(nullptr);
-    coap_context_set_block_mode(server_.ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
-    coap_register_response_handler(server_.ctx, OnDmAnswer);
-    coap_dtls_pki_t pki;
-    std::memset(&pki, 0, sizeof pki);
-    pki.version = COAP_DTLS_PKI_SETUP_VERSION;
-    pki.verify_peer_cert = 1;
-    pki.check_common_ca = 1;
-    pki.cert_chain_validation = 1;
-    pki.cert_chain_verify_depth = 3;
-    pki.pki_key.key_type = COAP_PKI_KEY_PEM;
-    pki.pki_key.key.pem.public_cert = server_.cert.c_str();
-    pki.pki_key.key.pem.private_key = server_.key.c_str();
-    pki.pki_key.key.pem.ca_file = server_.ca.c_str();
-    ASSERT_TRUE(coap_context_set_pki(server_.ctx, &pki));
-    coap_address_t addr;
-    coap_address_init(&addr);
-    addr.addr.sin.sin_family = AF_INET;
-    inet_pton(AF_INET, "127.0.0.1", &addr.addr.sin.sin_addr);
-    addr.size = sizeof(struct sockaddr_in);
-    coap_endpoint_t* ep = coap_new_endpoint(server_.ctx, &addr, COAP_PROTO_DTLS);
-    ASSERT_NE(ep, nullptr);
-    const std::string text = coap_endpoint_str(ep);
-    server_.port = static_cast<uint16_t>(std::stoi(text.substr(text.rfind(':') + 1)));
-    coap_resource_t* rd = coap_resource_init(coap_make_str_const("rd"), 0);
-    coap_register_request_handler(rd, COAP_REQUEST_POST, OnRd);
-    coap_add_resource(server_.ctx, rd);
+    ASSERT_TRUE(server_.StartPki(Pki().Pem(leaf), Pki().Key(leaf), Pki().Pem("ca")));
   }
-  void TearDown() override {
-    client_.reset();
-    if (server_.ctx) coap_free_context(server_.ctx);
-    g_server = nullptr;
-  }
-  bool Until(const std::function<bool()>& done) {
-    for (int i = 0; i < 1000 && !done(); ++i) {
-      client_->Step(0);
-      coap_io_process(server_.ctx, 5);
-    }
-    return done();
-  }
+  bool Until(const std::function<bool()>& done) { return FakeServerTest::Until(done, 1000); }
   Endpoint Server(const PkiCredentials& pki) {
     Endpoint e;
     e.host = "127.0.0.1";
-    e.port = server_.port;
+    e.port = server_.port();
     e.dtls = true;
     e.pki = pki;
     return e;
   }
-
-  Registry reg_;
-  std::unique_ptr<Client> client_;
-  PkiServer server_;
-  double now_ = 100;
 };
 
 TEST_F(ClientDtlsPkiRegistrationTest, RegistersAndIsReadOverDtlsPki) {
@@ -314,20 +218,7 @@ TEST_F(ClientDtlsPkiRegistrationTest, RegistersAndIsReadOverDtlsPki) {
   RegistrationConfig cfg;
   cfg.endpoint = "pki-dev";
   ASSERT_TRUE(client_->Connect(Server(Pki().Credentials("client", "ca")), cfg));
-  ASSERT_TRUE(Until([&] { return client_->registered(); }));
-  ASSERT_EQ(server_.registers.size(), 1u);
-  EXPECT_NE(server_.registers[0].find("ep=pki-dev"), std::string::npos);
-  EXPECT_EQ(client_->registration()->location(), (std::vector<std::string>{"rd", "9"}));
-
-  ASSERT_NE(server_.device, nullptr);
-  coap_pdu_t* get = coap_new_pdu(COAP_MESSAGE_CON, COAP_REQUEST_CODE_GET, server_.device);
-  for (const char* seg : {"42", "0", "0"}) {
-    coap_add_option(get, COAP_OPTION_URI_PATH, std::strlen(seg), reinterpret_cast<const uint8_t*>(seg));
-  }
-  coap_send(server_.device, get);
-  ASSERT_TRUE(Until([&] { return server_.dm_code != 0; }));
-  EXPECT_EQ(server_.dm_code, COAP_RESPONSE_CODE_CONTENT);
-  EXPECT_EQ(server_.dm_answer, "hello");
+  ExpectRegisteredAndReadable("pki-dev", "9", 1000);
 }
 
 TEST_F(ClientDtlsPkiRegistrationTest, ServerCertificateFromWrongCaNeverRegisters) {
@@ -335,7 +226,7 @@ TEST_F(ClientDtlsPkiRegistrationTest, ServerCertificateFromWrongCaNeverRegisters
   ASSERT_TRUE(client_->Connect(Server(Pki().Credentials("client", "ca")), RegistrationConfig{}));
   Until([&] { return client_->registered(); });
   EXPECT_FALSE(client_->registered());
-  EXPECT_TRUE(server_.registers.empty());
+  EXPECT_TRUE(server_.Registers().empty());
 }
 
 TEST_F(ClientDtlsPkiRegistrationTest, VerifyPeerOffAcceptsServerFromAnyCa) {
@@ -343,7 +234,7 @@ TEST_F(ClientDtlsPkiRegistrationTest, VerifyPeerOffAcceptsServerFromAnyCa) {
   ASSERT_NO_FATAL_FAILURE(StartServer("rogueserver"));
   ASSERT_TRUE(client_->Connect(Server(Pki().Credentials("client", "ca", false)), RegistrationConfig{}));
   EXPECT_TRUE(Until([&] { return client_->registered(); }));
-  EXPECT_EQ(server_.registers.size(), 1u);
+  EXPECT_EQ(server_.Registers().size(), 1u);
 }
 
 TEST_F(ClientDtlsPkiRegistrationTest, ServerRefusesClientCertificateFromWrongCa) {
@@ -351,7 +242,7 @@ TEST_F(ClientDtlsPkiRegistrationTest, ServerRefusesClientCertificateFromWrongCa)
   ASSERT_TRUE(client_->Connect(Server(Pki().Credentials("rogueclient", "ca")), RegistrationConfig{}));
   Until([&] { return client_->registered(); });
   EXPECT_FALSE(client_->registered());
-  EXPECT_TRUE(server_.registers.empty());
+  EXPECT_TRUE(server_.Registers().empty());
 }
 
 }  // namespace

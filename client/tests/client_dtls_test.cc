@@ -2,19 +2,17 @@
 // 127.0.0.1: libcoap's coap-client-openssl (libcoap3-bin) drives the DM
 // side (coaps://), and a libcoap DTLS server context in the test plays the
 // LwM2M server for registration. A peer with the wrong key is refused.
-#include <arpa/inet.h>
 #include <coap3/coap.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
-#include <cstring>
 #include <future>
 #include <string>
 #include <vector>
 
 #include "client/client.h"
+#include "fake_lwm2m_server.h"
+#include "peer_process.h"
 #include "test_objects.h"
 
 namespace lwcl::client {
@@ -25,23 +23,13 @@ constexpr char kKey[] = "secret-key-0123";
 
 std::vector<uint8_t> Bytes(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
 
-bool HavePeer() { return std::system("command -v coap-client-openssl >/dev/null 2>&1") == 0; }
-
-std::string RunCommand(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return "popen failed";
-  std::array<char, 512> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  pclose(p);
-  return out;
-}
+using test_support::HavePeer;
+using test_support::RunCommand;
 
 class ClientDtlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!HavePeer()) GTEST_SKIP() << "coap-client-openssl (libcoap3-bin) is not installed";
+    if (!HavePeer("coap-client-openssl")) GTEST_SKIP() << "coap-client-openssl (libcoap3-bin) is not installed";
     if (!coap_dtls_is_supported()) GTEST_SKIP() << "libcoap was built without DTLS";
     auto o = testing::MakeTestObject(&executed_, &args_);
     obj_ = o.get();
@@ -137,123 +125,38 @@ TEST_F(ClientDtlsTest, NoSecPeerGetsNothingFromDtlsEndpoint) {
 
 // --- Registration over DTLS against a libcoap DTLS server in the test. ---
 
-struct DtlsServer {
-  coap_context_t* ctx = nullptr;
-  uint16_t port = 0;
-  std::vector<std::string> registers;  // Uri-Query of each Register
-  coap_session_t* device = nullptr;
-  int dm_code = 0;
-  std::string dm_answer;
-};
-DtlsServer* g_dtls = nullptr;
-
-void OnRd(coap_resource_t*, coap_session_t* session, const coap_pdu_t* req, const coap_string_t*,
-          coap_pdu_t* resp) {
-  coap_opt_iterator_t it;
-  coap_option_iterator_init(req, &it, COAP_OPT_ALL);
-  std::string query;
-  while (coap_opt_t* opt = coap_option_next(&it)) {
-    if (it.number == COAP_OPTION_URI_QUERY) {
-      query += std::string(reinterpret_cast<const char*>(coap_opt_value(opt)), coap_opt_length(opt)) + "&";
-    }
-  }
-  g_dtls->registers.push_back(query);
-  g_dtls->device = session;
-  coap_pdu_set_code(resp, COAP_RESPONSE_CODE_CREATED);
-  coap_add_option(resp, COAP_OPTION_LOCATION_PATH, 2, reinterpret_cast<const uint8_t*>("rd"));
-  coap_add_option(resp, COAP_OPTION_LOCATION_PATH, 1, reinterpret_cast<const uint8_t*>("7"));
-}
-
-coap_response_t OnDmAnswer(coap_session_t*, const coap_pdu_t*, const coap_pdu_t* received, const coap_mid_t) {
-  g_dtls->dm_code = coap_pdu_get_code(received);
-  size_t len = 0, off = 0, total = 0;
-  const uint8_t* data = nullptr;
-  if (coap_get_data_large(received, &len, &data, &off, &total) && data) g_dtls->dm_answer.assign(data, data + len);
-  return COAP_RESPONSE_OK;
-}
-
-class ClientDtlsRegistrationTest : public ::testing::Test {
+class ClientDtlsRegistrationTest : public testing::FakeServerTest {
  protected:
+  ClientDtlsRegistrationTest() : FakeServerTest("7", 100) {}
   void SetUp() override {
-    client_ = std::make_unique<Client>(reg_);  // runs coap_startup
+    FakeServerTest::SetUp();
     if (!coap_dtls_is_supported()) GTEST_SKIP() << "libcoap was built without DTLS";
-    g_dtls = &server_;
-    reg_.Add(testing::MakeTestObject());
-    client_->SetClock([this] { return now_; });
-    server_.ctx = coap_new_context(nullptr);
-    coap_context_set_block_mode(server_.ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
-    coap_register_response_handler(server_.ctx, OnDmAnswer);
-    coap_dtls_spsk_t psk;
-    std::memset(&psk, 0, sizeof psk);
-    psk.version = COAP_DTLS_SPSK_SETUP_VERSION;
-    psk.psk_info.key = {std::strlen(kKey), reinterpret_cast<const uint8_t*>(kKey)};
-    ASSERT_TRUE(coap_context_set_psk2(server_.ctx, &psk));
-    coap_address_t addr;
-    coap_address_init(&addr);
-    addr.addr.sin.sin_family = AF_INET;
-    inet_pton(AF_INET, "127.0.0.1", &addr.addr.sin.sin_addr);
-    addr.size = sizeof(struct sockaddr_in);
-    coap_endpoint_t* ep = coap_new_endpoint(server_.ctx, &addr, COAP_PROTO_DTLS);
-    ASSERT_NE(ep, nullptr);
-    const std::string text = coap_endpoint_str(ep);
-    server_.port = static_cast<uint16_t>(std::stoi(text.substr(text.rfind(':') + 1)));
-    coap_resource_t* rd = coap_resource_init(coap_make_str_const("rd"), 0);
-    coap_register_request_handler(rd, COAP_REQUEST_POST, OnRd);
-    coap_add_resource(server_.ctx, rd);
+    ASSERT_TRUE(server_.StartPsk(kKey));
   }
-  void TearDown() override {
-    client_.reset();
-    if (server_.ctx) coap_free_context(server_.ctx);
-    g_dtls = nullptr;
-  }
-  bool Until(const std::function<bool()>& done) {
-    for (int i = 0; i < 1000 && !done(); ++i) {
-      client_->Step(0);
-      coap_io_process(server_.ctx, 5);
-    }
-    return done();
-  }
+  bool Until(const std::function<bool()>& done) { return FakeServerTest::Until(done, 1000); }
   Endpoint Server(const std::string& key) {
     Endpoint e;
     e.host = "127.0.0.1";
-    e.port = server_.port;
+    e.port = server_.port();
     e.dtls = true;
     e.psk_identity = Bytes(kIdentity);
     e.psk_key = Bytes(key);
     return e;
   }
-
-  Registry reg_;
-  std::unique_ptr<Client> client_;
-  DtlsServer server_;
-  double now_ = 100;
 };
 
 TEST_F(ClientDtlsRegistrationTest, RegistersAndIsReadOverDtls) {
   RegistrationConfig cfg;
   cfg.endpoint = "dtls-dev";
   ASSERT_TRUE(client_->Connect(Server(kKey), cfg));
-  ASSERT_TRUE(Until([&] { return client_->registered(); }));
-  ASSERT_EQ(server_.registers.size(), 1u);
-  EXPECT_NE(server_.registers[0].find("ep=dtls-dev"), std::string::npos);
-  EXPECT_EQ(client_->registration()->location(), (std::vector<std::string>{"rd", "7"}));
-
-  ASSERT_NE(server_.device, nullptr);
-  coap_pdu_t* get = coap_new_pdu(COAP_MESSAGE_CON, COAP_REQUEST_CODE_GET, server_.device);
-  for (const char* seg : {"42", "0", "0"}) {
-    coap_add_option(get, COAP_OPTION_URI_PATH, std::strlen(seg), reinterpret_cast<const uint8_t*>(seg));
-  }
-  coap_send(server_.device, get);
-  ASSERT_TRUE(Until([&] { return server_.dm_code != 0; }));
-  EXPECT_EQ(server_.dm_code, COAP_RESPONSE_CODE_CONTENT);
-  EXPECT_EQ(server_.dm_answer, "hello");
+  ExpectRegisteredAndReadable("dtls-dev", "7", 1000);
 }
 
 TEST_F(ClientDtlsRegistrationTest, WrongKeyNeverRegisters) {
   ASSERT_TRUE(client_->Connect(Server("wrong-key"), RegistrationConfig{}));
   Until([&] { return client_->registered(); });
   EXPECT_FALSE(client_->registered());
-  EXPECT_TRUE(server_.registers.empty());
+  EXPECT_TRUE(server_.Registers().empty());
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ std::string ReadObjectFile(const std::string& name) {
   return ss.str();
 }
 
-const char* const kShipped[] = {"0.xml", "1.xml", "3.xml", "4.xml", "5.xml", "9.xml",
+const char* const kShipped[] = {"0.xml", "1.xml", "3.xml", "4.xml", "5.xml", "9.xml", "3311.xml",
                                 "3313.xml", "33650.xml", "33651.xml", "33652.xml"};
 
 ObjectRegistry ShippedRegistry() {
@@ -95,6 +95,10 @@ TEST(DdfTest, ShippedStandardObjectsMatchTheRegistry) {
               {{5702, DT::kFloat, Op::kRead, false, true}, {5703, DT::kFloat, Op::kRead, false, false},
                {5704, DT::kFloat, Op::kRead, false, false}, {5701, DT::kString, Op::kRead, false, false},
                {5518, DT::kTime, Op::kRead, false, false}});
+  CheckObject(reg, 3311, true, 7,
+              {{5850, DT::kBoolean, Op::kReadWrite, false, true},
+               {5851, DT::kInteger, Op::kReadWrite, false, false},
+               {5706, DT::kString, Op::kReadWrite, false, false}});
   EXPECT_EQ(reg.Find(3)->urn, "urn:oma:lwm2m:oma:3:1.1");
   EXPECT_EQ(reg.Find(3)->version, "1.1");
   EXPECT_EQ(reg.Find(3)->Find(0)->name, "Manufacturer");
@@ -131,7 +135,7 @@ TEST(DdfTest, RegistryTypesTlv) {
   EXPECT_EQ(reg.TypeAt(Path::Instance(3, 0)), DataType::kNone);
   EXPECT_EQ(reg.TypeAt(Path::Resource(12345, 0, 0)), DataType::kNone);
   const std::vector<uint16_t> ids = reg.ObjectIds();
-  EXPECT_EQ(ids, (std::vector<uint16_t>{0, 1, 3, 4, 5, 9, 3313, 33650, 33651, 33652}));
+  EXPECT_EQ(ids, (std::vector<uint16_t>{0, 1, 3, 4, 5, 9, 3311, 3313, 33650, 33651, 33652}));
   // /33650/0: state true, counter 300, name "wave" through TLV with the resolver.
   const std::vector<uint8_t> tlv = {0xE1, 0x07, 0xD0, 0x01, 0xE2, 0x07, 0xD1, 0x01, 0x2C,
                                     0xE4, 0x07, 0xD2, 'w', 'a', 'v', 'e'};

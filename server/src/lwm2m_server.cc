@@ -1,5 +1,7 @@
 #include "server/lwm2m_server.h"
 
+#include "coap_listen.h"
+
 #include <arpa/inet.h>
 #include <coap3/coap.h>
 
@@ -134,19 +136,6 @@ const coap_bin_const_t* OnPskIdentity(coap_bin_const_t* identity, coap_session_t
 
 void ReleaseBody(coap_session_t*, void* app_ptr) { delete static_cast<std::vector<uint8_t>*>(app_ptr); }
 
-uint16_t BoundPort(coap_endpoint_t* ep) {
-  // "127.0.0.1:5683" -> 5683: libcoap 4.3.1 has no getter for the bound port.
-  const std::string_view text = coap_endpoint_str(ep);
-  const size_t colon = text.rfind(':');
-  unsigned port = 0;
-  if (colon == std::string_view::npos) return 0;
-  for (char c : text.substr(colon + 1)) {
-    if (c < '0' || c > '9') break;
-    port = port * 10u + static_cast<unsigned>(c - '0');
-  }
-  return static_cast<uint16_t>(port);
-}
-
 }  // namespace
 
 const char* DeregisterReasonName(DeregisterReason r) {
@@ -199,48 +188,14 @@ bool Lwm2mServer::Start(std::string* error) {
   coap_resource_set_userdata(any, this);
   coap_add_resource(ctx_, any);
 
-  coap_address_t addr;
-  coap_address_init(&addr);
-  addr.addr.sin.sin_family = AF_INET;
-  addr.size = sizeof(struct sockaddr_in);
-  if (inet_pton(AF_INET, options_.address.c_str(), &addr.addr.sin.sin_addr) != 1) {
-    *error = "not a numeric IPv4 address: " + options_.address;
-    return false;
-  }
-  addr.addr.sin.sin_port = htons(options_.udp_port);
-  coap_endpoint_t* udp = coap_new_endpoint(ctx_, &addr, COAP_PROTO_UDP);
-  if (udp == nullptr) {
-    *error = "cannot listen on UDP " + options_.address + ":" + std::to_string(options_.udp_port) +
-             " (in use?)";
-    return false;
-  }
-  udp_port_ = BoundPort(udp);
-  if (options_.dtls_port) {
-    if (!coap_dtls_is_supported()) {
-      *error = "this libcoap has no DTLS support";
-      return false;
-    }
-    coap_dtls_spsk_t spsk{};
-    spsk.version = COAP_DTLS_SPSK_SETUP_VERSION;
-    spsk.validate_id_call_back = OnPskIdentity;
-    spsk.id_call_back_arg = this;
-    static const char kHint[] = "lwcl";
-    spsk.psk_info.hint.s = reinterpret_cast<const uint8_t*>(kHint);
-    spsk.psk_info.hint.length = sizeof kHint - 1;
-    if (!coap_context_set_psk2(ctx_, &spsk)) {
-      *error = "cannot set up DTLS-PSK";
-      return false;
-    }
-    addr.addr.sin.sin_port = htons(*options_.dtls_port);
-    coap_endpoint_t* dtls = coap_new_endpoint(ctx_, &addr, COAP_PROTO_DTLS);
-    if (dtls == nullptr) {
-      *error = "cannot listen on DTLS " + options_.address + ":" + std::to_string(*options_.dtls_port) +
-               " (in use?)";
-      return false;
-    }
-    dtls_port_ = BoundPort(dtls);
-  }
-  return true;
+  ListenSpec spec;
+  spec.address = options_.address;
+  spec.udp_port = options_.udp_port;
+  spec.dtls_port = options_.dtls_port;
+  spec.psk_hint = "lwcl";
+  spec.validate_identity = OnPskIdentity;
+  spec.callback_arg = this;
+  return ListenUdpAndDtls(ctx_, spec, &udp_port_, &dtls_port_, error);
 }
 
 const std::vector<uint8_t>* Lwm2mServer::PskFor(const std::string& identity) {
@@ -377,10 +332,11 @@ void Lwm2mServer::HandleDeregister(const std::string& location, OutgoingAnswer* 
 void Lwm2mServer::HandleSend(coap_session_t* session, const IncomingMessage& m, OutgoingAnswer* a) {
   // The sender is the registered endpoint whose session (or address) this is.
   std::string endpoint;
-  for (const auto& [ep, peer] : peers_) {
-    if (peer.session == session) endpoint = ep;
-  }
-  if (endpoint.empty()) {
+  if (auto known = endpoint_by_session_.find(session); known != endpoint_by_session_.end()) {
+    endpoint = known->second;
+  } else {
+    // Not heard on this session yet (e.g. the first message after a restart):
+    // match the address the registration was made from. Rare, so a scan.
     const std::string from = PeerText(session);
     for (const Registration& r : table_.All()) {
       if (r.peer == from) endpoint = r.endpoint;
@@ -412,8 +368,12 @@ void Lwm2mServer::HandleSend(coap_session_t* session, const IncomingMessage& m, 
 void Lwm2mServer::Heard(const std::string& endpoint, coap_session_t* session) {
   Peer& peer = peers_[endpoint];
   if (session != nullptr && peer.session != session) {
-    if (peer.session) coap_session_release(peer.session);
+    if (peer.session) {
+      endpoint_by_session_.erase(peer.session);
+      coap_session_release(peer.session);
+    }
     peer.session = coap_session_reference(session);
+    endpoint_by_session_[session] = endpoint;
   }
   peer.last_heard = Now();
 }
@@ -518,9 +478,9 @@ bool Lwm2mServer::OnResponse(coap_session_t* session, const IncomingMessage& m) 
       auto obs = observations_.find(p.observation);
       const bool established = lwm2m::IsSuccess(response.code) && m.observe.has_value();
       if (obs != observations_.end() && !established) {
-        ObservationInfo ended = std::move(obs->second);
+        ObservationInfo ended = obs->second;
         observation_by_token_.erase(ended.token);
-        observations_.erase(obs);
+        RemoveObservation(ended.id);
         if (events_.on_observation) events_.on_observation(ended, true);
       } else if (obs != observations_.end() && events_.on_observation) {
         events_.on_observation(obs->second, false);
@@ -537,7 +497,7 @@ bool Lwm2mServer::OnResponse(coap_session_t* session, const IncomingMessage& m) 
     if (!lwm2m::IsSuccess(response.code) || !m.observe) {  // the client ended it
       ObservationInfo ended = observations_.at(id);
       observation_by_token_.erase(it);
-      observations_.erase(id);
+      RemoveObservation(id);
       if (events_.on_observation) events_.on_observation(ended, true);
     }
     if (table_.FindEndpoint(endpoint)) Heard(endpoint, session);
@@ -579,7 +539,7 @@ uint64_t Lwm2mServer::Observe(const std::string& endpoint, const DeviceRequest& 
     return 0;
   }
   const uint64_t id = next_observation_++;
-  observations_[id] = ObservationInfo{id, endpoint, request, {}};
+  AddObservation(ObservationInfo{id, endpoint, request, {}});
   Dispatch(endpoint, request, std::move(first), 0, id);
   // Sent (it has a token) or waiting for a queue-mode device to wake: it lives.
   auto obs = observations_.find(id);
@@ -589,7 +549,7 @@ uint64_t Lwm2mServer::Observe(const std::string& endpoint, const DeviceRequest& 
     for (const Queued& q : peer->second.queue) queued = queued || q.observation == id;
   }
   if (obs->second.token.empty() && !queued) {
-    observations_.erase(obs);  // `first` already got the error
+    RemoveObservation(id);  // `first` already got the error
     return 0;
   }
   return id;
@@ -604,8 +564,8 @@ void Lwm2mServer::CancelObservation(uint64_t id, Callback done) {
     done(failed);
     return;
   }
-  ObservationInfo info = std::move(it->second);
-  observations_.erase(it);
+  ObservationInfo info = it->second;
+  RemoveObservation(id);
   observation_by_token_.erase(info.token);
   if (events_.on_observation) events_.on_observation(info, true);
   // An active cancel: the same request, same token, Observe 1. (A
@@ -644,8 +604,24 @@ std::vector<ObservationInfo> Lwm2mServer::Observations() const {
   return out;
 }
 
-void Lwm2mServer::RestoreObservation(const ObservationInfo& info) {
+void Lwm2mServer::AddObservation(const ObservationInfo& info) {
   observations_[info.id] = info;
+  observations_of_[info.endpoint].insert(info.id);
+}
+
+void Lwm2mServer::RemoveObservation(uint64_t id) {
+  auto it = observations_.find(id);
+  if (it == observations_.end()) return;
+  if (auto of = observations_of_.find(it->second.endpoint); of != observations_of_.end()) {
+    of->second.erase(id);
+    if (of->second.empty()) observations_of_.erase(of);
+  }
+  observations_.erase(it);
+}
+
+void Lwm2mServer::RestoreObservation(const ObservationInfo& info) {
+  RemoveObservation(info.id);
+  AddObservation(info);
   if (!info.token.empty()) observation_by_token_[info.token] = info.id;
   next_observation_ = std::max(next_observation_, info.id + 1);
 }
@@ -658,10 +634,9 @@ size_t Lwm2mServer::QueuedRequests(const std::string& endpoint) const {
 }
 
 void Lwm2mServer::Reobserve(const std::string& endpoint) {
-  std::vector<uint64_t> ids;
-  for (const auto& [id, info] : observations_) {
-    if (info.endpoint == endpoint) ids.push_back(id);
-  }
+  auto of = observations_of_.find(endpoint);
+  if (of == observations_of_.end()) return;
+  const std::vector<uint64_t> ids(of->second.begin(), of->second.end());
   for (uint64_t id : ids) {
     const DeviceRequest request = observations_.at(id).request;
     // The fresh first answer is a notification for whoever listens.
@@ -686,7 +661,10 @@ void Lwm2mServer::Dropped(const Registration& r, DeregisterReason reason) {
   if (it != peers_.end()) {
     std::deque<Queued> queue;
     queue.swap(it->second.queue);
-    if (it->second.session) coap_session_release(it->second.session);
+    if (it->second.session) {
+      endpoint_by_session_.erase(it->second.session);
+      coap_session_release(it->second.session);
+    }
     peers_.erase(it);
     for (Queued& q : queue) {
       DeviceResponse failed;
@@ -706,8 +684,10 @@ void Lwm2mServer::Dropped(const Registration& r, DeregisterReason reason) {
     }
   }
   // Observations stay: they are re-established when the endpoint registers again.
-  for (auto& [id, info] : observations_) {
-    if (info.endpoint == r.endpoint && !info.token.empty()) {
+  if (auto ids = observations_of_.find(r.endpoint); ids != observations_of_.end()) {
+    for (uint64_t id : ids->second) {
+      ObservationInfo& info = observations_.at(id);
+      if (info.token.empty()) continue;
       observation_by_token_.erase(info.token);
       info.token.clear();
     }
@@ -717,6 +697,10 @@ void Lwm2mServer::Dropped(const Registration& r, DeregisterReason reason) {
 
 void Lwm2mServer::RunTimers() {
   const double now = Now();
+  // Timeouts are whole seconds or more, so a tenth of a second is precision
+  // enough, and the walks below then cost nothing per message at any load.
+  if (now < next_timeout_check_ && now >= next_timeout_check_ - 1.0) return;
+  next_timeout_check_ = now + 0.1;
   std::vector<Pending> expired;
   for (auto it = pending_.begin(); it != pending_.end();) {
     if (it->second.deadline <= now) {

@@ -235,5 +235,71 @@ TEST_F(RestApiTest, Credentials) {
   EXPECT_EQ(http_->Delete("/api/credentials/dev-2")->status, 404);
 }
 
+TEST_F(RestApiTest, EveryDeviceOperationIsARequestEventStoredAndStreamed) {
+  std::string received;
+  std::mutex received_mutex;
+  httplib::Client sse("127.0.0.1", api_->port());
+  std::thread reader([&] {
+    sse.Get("/api/stream", [&](const char* data, size_t n) {
+      std::lock_guard lock(received_mutex);
+      received.append(data, n);
+      return received.find(R"("operation":"cancel")") == std::string::npos;
+    });
+  });
+  // The stream is live once it says something (a keep-alive within a second).
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard lock(received_mutex);
+    return !received.empty();
+  }));
+
+  Post("/api/devices/dev-1/read", {{"path", "/33650/0/2002"}});
+  Post("/api/devices/dev-1/read", {{"path", "/999"}});
+  Post("/api/devices/dev-1/read", {{"paths", {"/33650/0/2002", "/1/0/3"}}});
+  Post("/api/devices/dev-1/write", {{"path", "/1/0/3"}, {"value", 90}});
+  Post("/api/devices/dev-1/discover", {{"path", "/33650"}});
+  Post("/api/devices/dev-1/attributes", {{"path", "/33650/0/2001"}, {"pmin", 0}});
+  Post("/api/devices/dev-1/execute", {{"path", "/3/0/4"}});
+  const uint64_t id = Post("/api/devices/dev-1/observe", {{"path", "/33650/0/2001"}})["observation"];
+  ASSERT_EQ(http_->Delete(("/api/observations/" + std::to_string(id)).c_str())->status, 200);
+  Post("/api/devices/ghost/read", {{"path", "/3/0"}}, 404);
+
+  auto events = http_->Get("/api/events?limit=1000");
+  ASSERT_TRUE(events);
+  std::vector<json> requests;
+  for (const json& e : json::parse(events->body)) {
+    if (e["kind"] == "request") requests.push_back(e);
+  }
+  ASSERT_EQ(requests.size(), 10u) << events->body;
+  const std::vector<std::pair<std::string, std::string>> want{
+      {"read", "2.05"},      {"read", "4.04"},   {"read-composite", "2.05"}, {"write", "2.04"},
+      {"discover", "2.05"},  {"write-attributes", "2.04"}, {"execute", "2.04"}, {"observe", "2.05"},
+      {"cancel", "2.05"},    {"read", "error"}};
+  for (size_t i = 0; i < want.size(); ++i) {
+    const json& d = requests[i]["detail"];
+    EXPECT_EQ(d["operation"], want[i].first) << d.dump();
+    EXPECT_EQ(d["outcome"], want[i].second) << d.dump();
+    EXPECT_TRUE(d["latency_ms"].is_number()) << d.dump();
+    EXPECT_GE(d["latency_ms"].get<double>(), 0.0);
+  }
+  EXPECT_EQ(requests[0]["endpoint"], "dev-1");
+  EXPECT_EQ(requests[0]["detail"]["paths"], json({"/33650/0/2002"}));
+  EXPECT_EQ(requests[2]["detail"]["paths"], json({"/33650/0/2002", "/1/0/3"}));
+  EXPECT_EQ(requests[7]["detail"]["observation"], id);
+  EXPECT_EQ(requests[8]["detail"]["observation"], id);
+  EXPECT_EQ(requests[8]["detail"]["paths"], json({"/33650/0/2001"}));
+  EXPECT_EQ(requests[9]["endpoint"], "ghost");
+  EXPECT_NE(requests[9]["detail"]["error"].get<std::string>().find("not registered"), std::string::npos);
+
+  // The live stream carried them too.
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard lock(received_mutex);
+    return received.find(R"("operation":"cancel")") != std::string::npos;
+  }));
+  sse.stop();
+  reader.join();
+  EXPECT_NE(received.find("event: request"), std::string::npos);
+  EXPECT_NE(received.find(R"("outcome":"4.04")"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lwcl::server

@@ -29,8 +29,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "lwm2m/object_registry.h"
@@ -177,6 +179,9 @@ class Lwm2mServer {
   void Reobserve(const std::string& endpoint);
   void RunTimers();
   void RunPosted();
+  // observations_ and its index by endpoint change together through these.
+  void AddObservation(const ObservationInfo& info);
+  void RemoveObservation(uint64_t id);
 
   ServerOptions options_;
   ServerEvents events_;
@@ -189,10 +194,16 @@ class Lwm2mServer {
   std::map<std::string, Peer> peers_;                     // by endpoint
   std::map<std::vector<uint8_t>, Pending> pending_;       // by token
   std::map<uint64_t, ObservationInfo> observations_;      // by id
+  // Indexes that keep per-message work independent of the fleet's size:
+  // who a session belongs to (Send intake), and each endpoint's observations
+  // (re-observe on registration, de-registration).
+  std::unordered_map<coap_session_t*, std::string> endpoint_by_session_;
+  std::unordered_map<std::string, std::set<uint64_t>> observations_of_;
   std::map<std::vector<uint8_t>, uint64_t> observation_by_token_;
   uint64_t next_observation_ = 1;
   uint64_t token_counter_ = 0;
   double next_expiry_check_ = 0;
+  double next_timeout_check_ = 0;
   mutable std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;
   std::map<std::string, std::vector<uint8_t>> psk_keys_;  // by identity, as last looked up

@@ -10,8 +10,11 @@
 // API is read-only except on loopback, where it is open (a local demo).
 //
 // Device operations run on the Service's loop thread (Post) and the HTTP
-// thread waits for their outcome; store reads use a reader connection of
-// their own, so a slow query never stalls CoAP.
+// thread waits for their outcome; they go through Service::Request /
+// Observe / CancelObservation, so each is recorded as a `request` event.
+// Store reads use a reader connection of their own, so a slow query never
+// stalls CoAP. /api/health costs the same whatever the fleet's size: one
+// trivial query on that connection, and the service's counters.
 #ifndef LWCL_SERVER_REST_API_H_
 #define LWCL_SERVER_REST_API_H_
 

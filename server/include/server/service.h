@@ -5,10 +5,22 @@
 // registrations, events, and every observed or sent value, through a
 // SampleBuffer that keeps values in memory while the database is away.
 //
-// Threads: Step runs on one loop thread (libcoap's). The REST layer calls
-// Post to run work there, and reads through its own store connection
-// (OpenReader). Subscribe delivers every stored event to live listeners
-// (the server-sent event stream) from the loop thread.
+// When the database goes away it keeps serving: registrations, updates,
+// notifications and requests go on; values wait in the SampleBuffer, and
+// events, registration changes and observation changes wait in memory, in
+// order, and are written (with a growing back-off between attempts) once it
+// answers again. Nothing it acknowledged to a device is lost unless the
+// process ends first. DTLS keys it has seen stay usable meanwhile.
+//
+// Every DM request made through it (Request, Observe, CancelObservation)
+// is recorded as a `request` event with its operation, paths, outcome and
+// latency, like registrations and de-registrations.
+//
+// Threads: Step, Request, Observe and CancelObservation run on one loop
+// thread (libcoap's). The REST layer calls Post to run work there, and reads
+// through its own store connection (OpenReader). Subscribe delivers every
+// event to live listeners (the server-sent event stream) from the loop
+// thread. stats() may be called from any thread.
 #ifndef LWCL_SERVER_SERVICE_H_
 #define LWCL_SERVER_SERVICE_H_
 
@@ -17,9 +29,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "server/bootstrap_server.h"
 #include "server/lwm2m_server.h"
 #include "store/records.h"
 #include "store/sample_buffer.h"
@@ -31,6 +47,18 @@ struct ServiceOptions {
   ServerOptions coap;
   std::string database = "data/lwcl.db";  // a SQLite file, or postgresql://...
   store::SampleBufferOptions buffer;
+  // The bootstrap-server role, on its own port, when set. It provisions a
+  // device whose endpoint has a credential in the store with the DM server's
+  // DTLS-PSK account (coaps://, needs coap.dtls_port), and one without a
+  // credential with a NoSec account (coap://) only when allow_nosec says so;
+  // other endpoints are refused (4.00).
+  std::optional<BootstrapOptions> bootstrap;
+  // Paths (e.g. "/33650") the service observes on every device that
+  // registers with their object, unless it observes them already: what a
+  // dashboard wants to see without anyone asking. Kept like any observation.
+  std::vector<std::string> observe_on_register;
+  bool bootstrap_allow_nosec = false;
+  int64_t bootstrap_lifetime_s = 86400;
 };
 
 // Counters for logs, the API's /health and benchmarks.
@@ -38,10 +66,17 @@ struct ServiceStats {
   uint64_t notifications = 0;
   uint64_t sends = 0;
   uint64_t values = 0;          // samples accepted into the buffer
-  uint64_t store_errors = 0;    // failed store calls (events, registrations)
+  uint64_t requests = 0;        // DM requests made through the service (answered or not)
+  uint64_t store_errors = 0;    // failed store calls (events, registrations, observations)
+  uint64_t rejected_events = 0; // events the store refused as invalid (dropped, counted)
   size_t pending_values = 0;    // accepted, not yet stored
-  size_t pending_events = 0;
-  std::string last_store_error;
+  size_t pending_events = 0;    // events kept for a retry
+  size_t pending_writes = 0;    // registration and observation changes kept for a retry
+  // Whether the service's own writes reach the database: false from a failed
+  // write until one succeeds again; store_error says why.
+  bool store_ok = true;
+  std::string store_error;
+  std::string last_store_error;  // the latest failure, kept after recovery
 };
 
 class Service {
@@ -58,13 +93,23 @@ class Service {
   bool Flush();
 
   Lwm2mServer& lwm2m() { return *lwm2m_; }
+  // The bootstrap server, or nullptr when the role is off.
+  BootstrapServer* bootstrap() { return bootstrap_.get(); }
   // The loop thread's store (writes). Other threads use OpenReader.
   store::Store& store() { return *store_; }
   // A separate connection for readers on other threads.
   std::unique_ptr<store::Store> OpenReader(std::string* error) const;
 
-  // Starts an observation the service keeps (stored, restored after a restart).
+  // Sends a DM request (Lwm2mServer::Request) and records its outcome as a
+  // `request` event: {"operation","paths","outcome","latency_ms"[,"error"]},
+  // outcome being the CoAP code ("2.05", "4.04"...), "timed_out" or "error".
+  // `done` is called exactly once, after the event is recorded.
+  void Request(const std::string& endpoint, const DeviceRequest& request, Lwm2mServer::Callback done);
+  // Starts an observation the service keeps (stored, restored after a
+  // restart); its first answer's values are stored like notifications, and
+  // the outcome is a `request` event (operation observe, with its id).
   uint64_t Observe(const std::string& endpoint, const DeviceRequest& request, Lwm2mServer::Callback first);
+  // Cancels it on the device and forgets it; a `request` event (cancel).
   void CancelObservation(uint64_t id, Lwm2mServer::Callback done);
 
   // Live events, called on the loop thread after each is stored (or kept for
@@ -78,19 +123,52 @@ class Service {
   Service() = default;
   void RecordEvent(const std::string& endpoint, const std::string& kind, std::string detail_json);
   void RecordValues(const std::string& endpoint, const std::vector<lwm2m::Record>& records);
+  void RecordRequest(const std::string& endpoint, const std::string& operation,
+                     const std::vector<lwm2m::Path>& paths, const DeviceResponse& response, double started_s,
+                     uint64_t observation);
   void SaveRegistration(const Registration& r);
+  void DeleteRegistration(const std::string& endpoint);
   void SaveObservation(const ObservationInfo& info, bool ended);
-  void RetryEvents();
+  // One write of a registration (nullopt: delete) or of an observation
+  // (nullopt: remove); false when the store failed (kept for a retry).
+  bool WriteRegistration(const std::string& endpoint, const std::optional<Registration>& r);
+  bool WriteObservation(uint64_t id, const std::optional<ObservationInfo>& info);
+  // Writes what waits (registrations, observations, then events, in order);
+  // stops at the first failure. `force` ignores the back-off.
+  void RetryStore(bool force);
+  // Bookkeeping of every store write's outcome (store_ok, errors, back-off).
+  void StoreFailed(const store::Status& status);
+  void StoreSucceeded();
+  bool Backlog() const;
+  void PublishBacklog();  // the backlog's size into stats_ (read by other threads)
+  std::optional<std::vector<uint8_t>> PskFor(std::string_view identity);
+  bool Authorize(const std::string& endpoint, const std::string& identity);
+  std::optional<BootstrapConfig> Provision(const std::string& endpoint);
+  void ObserveOnRegister(const Registration& r);
+  bool StartBootstrap(std::string* error);
 
   ServiceOptions options_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::SampleBuffer> buffer_;
   std::unique_ptr<Lwm2mServer> lwm2m_;
-  std::vector<store::Event> unsent_events_;  // kept while the database is away
+  std::unique_ptr<BootstrapServer> bootstrap_;
+  // "endpoint path" of every single-path observation held, so that
+  // observe_on_register never observes a path twice.
+  std::set<std::string> observed_paths_;
+  // Kept while the database is away, written in order when it returns.
+  std::vector<store::Event> unsent_events_;
+  std::map<std::string, std::optional<Registration>> unsaved_registrations_;      // by endpoint
+  std::map<uint64_t, std::optional<ObservationInfo>> unsaved_observations_;       // by server id
+  double retry_at_s_ = 0;   // no retry before (lwm2m clock)
+  double backoff_s_ = 0;
   std::map<uint64_t, int64_t> stored_observation_;  // server id -> store id
+  // Credentials the store gave, by identity: used only while the store
+  // cannot answer, so known devices still connect over DTLS.
+  std::map<std::string, store::Credential> known_credentials_;
   mutable std::mutex listeners_mutex_;
   std::map<uint64_t, std::function<void(const store::Event&)>> listeners_;
   uint64_t next_listener_ = 1;
+  mutable std::mutex stats_mutex_;  // stats_ is read from other threads
   ServiceStats stats_;
 };
 

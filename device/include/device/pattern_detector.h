@@ -1,0 +1,128 @@
+// PatternDetector: the pattern-detection logic of the device application,
+// without any LwM2M: a model package run by tinyml::Classifier on a sample
+// stream, and the debounce that turns per-window classifications into
+// detections.
+//
+// It promises:
+// - it owns the package bytes (4-byte aligned copy) and the classifier arena,
+//   sized exactly by tinyml::RequiredArenaBytes; nothing else is allocated
+//   per sample;
+// - a detection of label L starts when `confirm_windows` consecutive windows
+//   are classified L with confidence >= `threshold` while L is not already
+//   detected; it ends after `release_windows` consecutive windows that are
+//   not (L with enough confidence). So one held gesture counts once, and a
+//   single stray window neither starts nor ends one;
+// - at most one label is detected at a time (the classifier's arg-max); a
+//   confirmed other label ends the current detection and starts its own;
+// - the idle label (DetectorOptions::idle_label, "idle" by default; matched
+//   case-insensitively, also "no motion"/"still") never becomes detected and
+//   never counts;
+// - counters are cumulative for the life of the model; LoadModel resets them.
+#ifndef LWCL_DEVICE_PATTERN_DETECTOR_H_
+#define LWCL_DEVICE_PATTERN_DETECTOR_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "device/sensor_source.h"
+#include "tinyml/classifier.h"
+#include "tinyml/model_package.h"
+
+namespace lwcl::device {
+
+struct DetectorOptions {
+  float threshold = 0.6f;   // minimum confidence of a window to count toward a detection
+  int confirm_windows = 2;  // consecutive windows that start a detection
+  int release_windows = 2;  // consecutive other windows that end it
+  // The "nothing happening" label; empty: only the built-in names below.
+  std::string idle_label = "idle";
+};
+
+// True for the labels that mean "no motion": `idle_label` and the usual
+// names (idle, still, rest, none, no motion, no_motion, background), any case.
+bool IsIdleLabel(std::string_view label, std::string_view idle_label = "idle");
+
+// Called when a label's detection starts (active true) or ends.
+using DetectionListener = std::function<void(size_t label, bool active)>;
+
+class PatternDetector {
+ public:
+  explicit PatternDetector(DetectorOptions options = {}) : options_(std::move(options)) {}
+  PatternDetector(const PatternDetector&) = delete;
+  PatternDetector& operator=(const PatternDetector&) = delete;
+
+  // Reads and checks the package, sizes the arena and starts the classifier.
+  // On failure returns false with a message, and the previous model (if any)
+  // stays in force.
+  bool LoadModel(std::span<const uint8_t> package, std::string* error);
+  bool loaded() const { return model_ != nullptr; }
+
+  // Feeds one sample (in g). Returns true when it completed a window (the
+  // window was classified and the debounce ran; listeners were called).
+  bool Push(const Sample& sample);
+  // Forgets the partial window and the debounce streaks (a gap in the stream).
+  void ResetStream();
+
+  void SetListener(DetectionListener listener) { listener_ = std::move(listener); }
+  const DetectorOptions& options() const { return options_; }
+  void SetOptions(const DetectorOptions& options) { options_ = options; }
+
+  // The active model.
+  const tinyml::PackageView& package() const { return model_->view; }
+  const std::vector<std::string>& labels() const { return labels_; }
+  std::string model_name() const;
+  std::string model_version() const;
+  size_t arena_bytes() const { return model_ ? model_->arena_bytes : 0; }
+
+  // The detected label now, if any.
+  std::optional<size_t> active() const { return active_; }
+  // Detections of `label` so far (0 for an unknown label).
+  uint64_t count(size_t label) const { return label < counts_.size() ? counts_[label] : 0; }
+  uint64_t total_detections() const { return total_detections_; }
+  bool is_idle(size_t label) const { return label < idle_.size() && idle_[label]; }
+  // Windows classified, and the mean of their confidences (0 before any).
+  uint64_t classifications() const { return classifications_; }
+  double mean_confidence() const {
+    return classifications_ == 0 ? 0.0 : confidence_sum_ / static_cast<double>(classifications_);
+  }
+  // The last window's result (valid once classifications() > 0).
+  const tinyml::Result& last_result() const { return model_->classifier.result(); }
+
+ private:
+  void Decide(const tinyml::Result& r);
+  void SetActive(std::optional<size_t> label);
+
+  DetectorOptions options_;
+  // One loaded model; on the heap so the view and the classifier (which
+  // point into the words and at the view) never move.
+  struct Model {
+    std::vector<uint32_t> words;  // the package bytes, 4-byte aligned
+    tinyml::PackageView view{};
+    std::vector<uint32_t> arena;  // the classifier arena, 4-byte aligned
+    size_t arena_bytes = 0;
+    tinyml::Classifier classifier;
+  };
+  std::unique_ptr<Model> model_;
+  std::vector<std::string> labels_;
+  std::vector<bool> idle_;
+  std::vector<uint64_t> counts_;
+  uint64_t total_detections_ = 0;
+  std::optional<size_t> active_;
+  std::optional<size_t> candidate_;  // label of the current confident streak
+  int candidate_streak_ = 0;
+  int release_streak_ = 0;
+  uint64_t classifications_ = 0;
+  double confidence_sum_ = 0.0;
+  DetectionListener listener_;
+};
+
+}  // namespace lwcl::device
+
+#endif  // LWCL_DEVICE_PATTERN_DETECTOR_H_

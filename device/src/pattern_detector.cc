@@ -1,0 +1,147 @@
+#include "device/pattern_detector.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "tinyml/memory_plan.h"
+#include "tinyml/status.h"
+
+namespace lwcl::device {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string ToString(tinyml::Span<const char> s) { return std::string(s.data, s.size); }
+
+}  // namespace
+
+bool IsIdleLabel(std::string_view label, std::string_view idle_label) {
+  const std::string l = Lower(label);
+  if (!idle_label.empty() && l == Lower(idle_label)) return true;
+  static const char* kNames[] = {"idle", "still", "rest", "none", "no motion", "no_motion", "nomotion", "background"};
+  return std::find(std::begin(kNames), std::end(kNames), l) != std::end(kNames);
+}
+
+bool PatternDetector::LoadModel(std::span<const uint8_t> package, std::string* error) {
+  auto m = std::make_unique<Model>();
+  m->words.resize((package.size() + 3) / 4);
+  if (!package.empty()) std::memcpy(m->words.data(), package.data(), package.size());
+  const tinyml::Span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(m->words.data()), package.size());
+  if (tinyml::Status s = tinyml::ReadPackage(bytes, &m->view); s != tinyml::Status::kOk) {
+    if (error) *error = std::string("model package refused: ") + tinyml::StatusName(s);
+    return false;
+  }
+  if (m->view.is_delta) {
+    if (error) *error = "model package is a delta: it needs its base package";
+    return false;
+  }
+  if (m->view.dsp.axes != 3) {
+    if (error) *error = "model package expects " + std::to_string(m->view.dsp.axes) + " axes; the device has 3";
+    return false;
+  }
+  m->arena_bytes = tinyml::RequiredArenaBytes(m->view);
+  m->arena.resize((m->arena_bytes + 3) / 4);
+  const tinyml::Span<uint8_t> arena(reinterpret_cast<uint8_t*>(m->arena.data()), m->arena_bytes);
+  if (tinyml::Status s = m->classifier.Init(m->view, arena); s != tinyml::Status::kOk) {
+    if (error) *error = std::string("model cannot run: ") + tinyml::StatusName(s);
+    return false;
+  }
+  // The new model is sound: switch to it, ending any detection of the old one.
+  if (active_ && listener_) {
+    const size_t was = *active_;
+    active_.reset();
+    listener_(was, false);
+  }
+  model_ = std::move(m);
+  labels_.clear();
+  idle_.clear();
+  for (size_t i = 0; i < model_->view.label_count; ++i) {
+    labels_.push_back(ToString(model_->view.labels[i]));
+    idle_.push_back(IsIdleLabel(labels_.back(), options_.idle_label));
+  }
+  counts_.assign(labels_.size(), 0);
+  total_detections_ = 0;
+  active_.reset();
+  candidate_.reset();
+  candidate_streak_ = 0;
+  release_streak_ = 0;
+  classifications_ = 0;
+  confidence_sum_ = 0.0;
+  return true;
+}
+
+std::string PatternDetector::model_name() const { return model_ ? ToString(model_->view.name) : std::string(); }
+std::string PatternDetector::model_version() const {
+  return model_ ? ToString(model_->view.version) : std::string();
+}
+
+bool PatternDetector::Push(const Sample& sample) {
+  if (!model_) return false;
+  if (!model_->classifier.PushSample(tinyml::Span<const float>(sample.data(), sample.size()))) return false;
+  const tinyml::Result& r = model_->classifier.result();
+  ++classifications_;
+  confidence_sum_ += static_cast<double>(r.confidence);
+  Decide(r);
+  return true;
+}
+
+void PatternDetector::ResetStream() {
+  if (model_) model_->classifier.ResetStream();
+  candidate_.reset();
+  candidate_streak_ = 0;
+  release_streak_ = 0;
+}
+
+void PatternDetector::Decide(const tinyml::Result& r) {
+  const bool confident = r.confidence >= options_.threshold && r.label < labels_.size();
+  // The streak of confident windows of one label.
+  if (confident && candidate_ == r.label) {
+    ++candidate_streak_;
+  } else if (confident) {
+    candidate_ = r.label;
+    candidate_streak_ = 1;
+  } else {
+    candidate_.reset();
+    candidate_streak_ = 0;
+  }
+
+  if (active_) {
+    if (confident && r.label == *active_) {
+      release_streak_ = 0;
+      return;
+    }
+    ++release_streak_;
+    // A different pattern confirmed: switch at once; otherwise end after the release streak.
+    const bool other_confirmed = candidate_ && *candidate_ != *active_ && !idle_[*candidate_] &&
+                                 candidate_streak_ >= options_.confirm_windows;
+    if (other_confirmed) {
+      SetActive(candidate_);
+      return;
+    }
+    if (release_streak_ >= options_.release_windows) SetActive(std::nullopt);
+    return;
+  }
+  if (candidate_ && !idle_[*candidate_] && candidate_streak_ >= options_.confirm_windows) SetActive(candidate_);
+}
+
+void PatternDetector::SetActive(std::optional<size_t> label) {
+  if (active_ == label) return;
+  const std::optional<size_t> was = active_;
+  active_ = label;
+  release_streak_ = 0;
+  if (label) {
+    ++counts_[*label];
+    ++total_detections_;
+  }
+  if (listener_) {
+    if (was) listener_(*was, false);
+    if (label) listener_(*label, true);
+  }
+}
+
+}  // namespace lwcl::device

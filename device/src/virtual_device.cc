@@ -1,0 +1,86 @@
+#include "device/virtual_device.h"
+
+#include <cmath>
+
+#include "client/standard_objects.h"
+
+namespace lwcl::device {
+
+VirtualDevice::VirtualDevice(VirtualDeviceOptions options, std::unique_ptr<SensorSource> source)
+    : options_(std::move(options)), source_(std::move(source)), app_(options_.app) {
+  server_object_ = client::MakeServerObject({.short_server_id = 1,
+                                             .lifetime_s = options_.lifetime_s,
+                                             .binding = options_.binding});
+  device_object_ = client::MakeDeviceObject({.serial_number = options_.endpoint,
+                                             .firmware_version = "0.1.0",
+                                             .supported_bindings = options_.binding});
+  registry_.Add(server_object_.get());
+  registry_.Add(device_object_.get());
+  app_.Attach(registry_);
+  // After the objects: the Client installs itself as the registry's change listener.
+  client_ = std::make_unique<client::Client>(registry_);
+}
+
+VirtualDevice::~VirtualDevice() = default;
+
+bool VirtualDevice::LoadModel(std::span<const uint8_t> package, std::string* error) {
+  if (!app_.LoadModel(package, error)) return false;
+  if (app_.TakeObjectListChanged() && started_) client_->RequestUpdate();
+  return true;
+}
+
+void VirtualDevice::SetClock(std::function<double()> clock) { client_->SetClock(std::move(clock)); }
+
+bool VirtualDevice::Start(std::string* error) {
+  if (!app_.detector().loaded()) {
+    if (error) *error = options_.endpoint + ": no model loaded";
+    return false;
+  }
+  if (!options_.state_file.empty() && !client_->SetStateFile(options_.state_file, error)) return false;
+  client::RegistrationConfig config;
+  config.endpoint = options_.endpoint;
+  config.lifetime_s = options_.lifetime_s;
+  config.binding = options_.binding;
+  if (!client_->Connect(options_.server, config)) {
+    if (error) *error = options_.endpoint + ": cannot reach " + options_.server.host + ":" +
+                        std::to_string(options_.server.port) + (options_.server.dtls ? " (DTLS)" : "");
+    return false;
+  }
+  app_.TakeObjectListChanged();  // the Register carries the list as it is now
+  started_ = true;
+  start_time_ = client_->Now();
+  return true;
+}
+
+void VirtualDevice::FeedSamples() {
+  if (!started_ || source_ended_) return;
+  const double elapsed = client_->Now() - start_time_;
+  if (elapsed <= 0) return;
+  const auto due = static_cast<uint64_t>(std::floor(elapsed * static_cast<double>(source_->rate_hz())));
+  Sample s{};
+  while (samples_fed_ < due) {
+    if (!source_->Next(&s)) {
+      source_ended_ = true;
+      break;
+    }
+    app_.Push(s);
+    ++samples_fed_;
+  }
+}
+
+void VirtualDevice::Step(uint32_t timeout_ms) {
+  FeedSamples();
+  if (app_.TakeObjectListChanged() && started_) client_->RequestUpdate();
+  client_->Step(timeout_ms);
+}
+
+void VirtualDevice::Deregister() {
+  if (started_) client_->Deregister();
+}
+
+bool VirtualDevice::deregistered() const {
+  if (!started_ || client_->registration() == nullptr) return true;
+  return client_->registration()->state() == client::RegistrationState::kDeregistered;
+}
+
+}  // namespace lwcl::device

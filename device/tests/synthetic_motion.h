@@ -1,0 +1,111 @@
+// Test support for the device tests: a scripted SensorSource producing
+// clearly different synthetic motions (idle, wave, shake) at 26 Hz in g, and
+// model packages trained in-process on the same synthetic motions with the
+// train library, so the tests need neither datasets nor the simulator.
+#ifndef LWCL_DEVICE_TESTS_SYNTHETIC_MOTION_H_
+#define LWCL_DEVICE_TESTS_SYNTHETIC_MOTION_H_
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "device/sensor_source.h"
+#include "train/dataset.h"
+#include "train/rng.h"
+#include "train/training_run.h"
+
+namespace lwcl::device::testing {
+
+inline constexpr float kRateHz = 26.0f;
+
+// One sample of `motion` at sample index i (t = i / 26 s).
+inline Sample MotionSample(const std::string& motion, uint64_t i, float phase, train::Rng& rng) {
+  const float pi = 3.14159265f;
+  const float t = static_cast<float>(i) / kRateHz;
+  Sample s{0.0f, 0.0f, 1.0f};
+  if (motion == "wave") {
+    s[0] += 0.6f * std::sin(2.0f * pi * 1.0f * t + phase);
+    s[1] += 0.3f * std::cos(2.0f * pi * 1.0f * t + phase);
+  } else if (motion == "shake") {
+    for (int a = 0; a < 3; ++a) s[static_cast<size_t>(a)] += 0.8f * std::sin(2.0f * pi * 6.0f * t + phase + static_cast<float>(a));
+  } else if (motion == "circle") {
+    s[0] += 0.5f * std::sin(2.0f * pi * 0.5f * t + phase);
+    s[2] += 0.5f * std::cos(2.0f * pi * 0.5f * t + phase);
+  }
+  for (float& v : s) v += rng.Uniform(-0.02f, 0.02f);
+  return s;
+}
+
+// Plays segments (motion, seconds) in order, then ends (or loops).
+class ScriptedSource : public SensorSource {
+ public:
+  explicit ScriptedSource(std::vector<std::pair<std::string, double>> segments, bool loop = false,
+                          uint32_t seed = 7)
+      : segments_(std::move(segments)), loop_(loop), rng_(seed) {}
+  float rate_hz() const override { return kRateHz; }
+  bool Next(Sample* out) override {
+    while (segment_ < segments_.size() &&
+           static_cast<double>(in_segment_) >= segments_[segment_].second * static_cast<double>(kRateHz)) {
+      ++segment_;
+      in_segment_ = 0;
+      if (segment_ == segments_.size() && loop_) segment_ = 0;
+    }
+    if (segment_ >= segments_.size()) return false;
+    *out = MotionSample(segments_[segment_].first, index_, 0.3f, rng_);
+    ++index_;
+    ++in_segment_;
+    return true;
+  }
+  std::string_view truth() const override {
+    return segment_ < segments_.size() ? std::string_view(segments_[segment_].first) : std::string_view();
+  }
+
+ private:
+  std::vector<std::pair<std::string, double>> segments_;
+  bool loop_;
+  train::Rng rng_;
+  size_t segment_ = 0;
+  uint64_t in_segment_ = 0;
+  uint64_t index_ = 0;
+};
+
+// A package trained on `labels` (sorted) from synthetic recordings.
+inline std::vector<uint8_t> TrainPackage(std::vector<std::string> labels, const std::string& name) {
+  train::Dataset d;
+  d.labels = std::move(labels);
+  train::Rng rng(11);
+  for (const std::string& label : d.labels) {
+    for (int k = 0; k < 6; ++k) {
+      train::Recording r;
+      r.source = label + "_" + std::to_string(k) + ".csv";
+      r.label = label;
+      r.sample_rate_hz = kRateHz;
+      r.axes = {"x", "y", "z"};
+      const float phase = rng.Uniform(0.0f, 6.28f);
+      for (uint64_t i = 0; i < 260; ++i) {
+        const Sample s = MotionSample(label, i, phase, rng);
+        r.samples.insert(r.samples.end(), s.begin(), s.end());
+      }
+      d.recordings.push_back(std::move(r));
+    }
+  }
+  train::TrainingOptions o;
+  o.mlp.max_epochs = 60;
+  o.mlp.patience = 15;
+  o.model_name = name;
+  o.model_version = "1.0.0";
+  o.evaluate_int8 = false;
+  return train::RunTraining(d, o).package;
+}
+
+// Trained once per test process: idle, shake, wave.
+inline const std::vector<uint8_t>& MotionPackage() {
+  static const std::vector<uint8_t> p = TrainPackage({"idle", "shake", "wave"}, "motion");
+  return p;
+}
+
+}  // namespace lwcl::device::testing
+
+#endif  // LWCL_DEVICE_TESTS_SYNTHETIC_MOTION_H_
