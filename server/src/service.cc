@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <variant>
 
 #include "lwm2m/senml.h"
 #include "store/open_store.h"
@@ -156,6 +157,9 @@ std::unique_ptr<Service> Service::Open(const ServiceOptions& options, std::strin
     self->RecordEvent(r.endpoint, store::event_kind::kRegistered, RegistrationJson(r));
     // After the 2.01 has gone out (the next loop turn), not inside the Register.
     if (!self->options_.observe_on_register.empty()) self->Post([self, r] { self->ObserveOnRegister(r); });
+    if (r.object_links.find("</33651/0>") != std::string::npos) {
+      self->Post([self, endpoint = r.endpoint] { self->LearnModelVersion(endpoint); });
+    }
   };
   events.on_updated = [self](const Registration& r) {
     self->SaveRegistration(r);
@@ -380,6 +384,29 @@ void Service::ObserveOnRegister(const Registration& r) {
     request.paths = {*path};
     Observe(r.endpoint, request, [](const DeviceResponse&) {});
   }
+}
+
+void Service::LearnModelVersion(const std::string& endpoint) {
+  DeviceRequest read;
+  read.op = Operation::kRead;
+  read.paths = {lwm2m::Path::Instance(33651, 0)};
+  Request(endpoint, read, [this, endpoint](const DeviceResponse& r) {
+    if (!lwm2m::IsSuccess(r.code)) return;
+    std::string name, version;
+    for (const lwm2m::Record& rec : r.records) {
+      const auto* text = std::get_if<std::string>(&rec.value);
+      if (text == nullptr) continue;
+      if (rec.path == lwm2m::Path::Resource(33651, 0, 0)) name = *text;
+      if (rec.path == lwm2m::Path::Resource(33651, 0, 1)) version = *text;
+    }
+    if (version.empty()) return;
+    store::Result<store::Device> device = store_->GetDevice(endpoint);
+    if (!device.ok()) return;  // best effort: the next registration tries again
+    store::Device updated = *device;
+    updated.model_version = name.empty() ? version : name + " " + version;
+    if (updated.model_version == device->model_version) return;
+    if (store::Status st = store_->PutDevice(updated); !st.ok()) StoreFailed(st);
+  });
 }
 
 void Service::SaveObservation(const ObservationInfo& info, bool ended) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "client/client.h"
+#include "client/simple_object.h"
 #include "client/security_object.h"
 #include "client/standard_objects.h"
 #include "server/service.h"
@@ -83,6 +84,7 @@ class ServiceBootstrapTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<Service> service_;
   std::vector<std::string> kinds_;
+  std::unique_ptr<client::SimpleObject> ml_;  // outlives reg_, which points at it
   client::Registry reg_;
   std::unique_ptr<client::Client> client_;
 };
@@ -138,6 +140,26 @@ TEST_F(ServiceBootstrapTest, ObservesConfiguredPathsOnDevicesThatHaveTheObject) 
   auto stored = service_->store().LatestValues("watched", "/3/0");
   ASSERT_TRUE(stored.ok());
   EXPECT_FALSE(stored->empty());
+}
+
+// A device with ML Inference /33651: its model name and version become the
+// device's model_version in the store (the fleet overview's column).
+TEST_F(ServiceBootstrapTest, LearnsTheModelVersionOfADeviceWithMlInference) {
+  Open(/*allow_nosec=*/true);
+  ml_ = std::make_unique<client::SimpleObject>(
+      33651, false,
+      std::vector<client::ResourceSpec>{{0, lwm2m::Operations::kRead, lwm2m::DataType::kString, false},
+                                        {1, lwm2m::Operations::kRead, lwm2m::DataType::kString, false}});
+  ml_->AddInstance(0);
+  ml_->Set(0, 0, std::string("motion"));
+  ml_->Set(0, 1, std::string("1.2.3"));
+  reg_.Add(ml_.get());
+  StartDevice("ml-dev");
+  ASSERT_TRUE(Until([&] {
+    auto d = service_->store().GetDevice("ml-dev");
+    return d.ok() && !d->model_version.empty();
+  }));
+  EXPECT_EQ(service_->store().GetDevice("ml-dev")->model_version, "motion 1.2.3");
 }
 
 }  // namespace

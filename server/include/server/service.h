@@ -145,6 +145,9 @@ class Service {
   bool Authorize(const std::string& endpoint, const std::string& identity);
   std::optional<BootstrapConfig> Provision(const std::string& endpoint);
   void ObserveOnRegister(const Registration& r);
+  // Reads /33651/0 (ML Inference) and keeps "name version" as the device's
+  // model_version in the store: what the fleet overview shows.
+  void LearnModelVersion(const std::string& endpoint);
   bool StartBootstrap(std::string* error);
 
   ServiceOptions options_;
