@@ -22,6 +22,7 @@
 
 #include "commands.h"
 #include "device_flags.h"
+#include "device/drift.h"
 #include "device/fleet.h"
 #include "device/motion_simulator.h"
 #include "file_bytes.h"
@@ -43,6 +44,8 @@ struct FleetSettings {
   uint32_t seed = 1;
   std::string psk_key_base;  // hex
   std::string patterns = "idle,updown,wave,circle,shake";
+  std::string drift;       // drift schedule for the drifting devices
+  size_t drift_every = 1;  // every K-th device (index % K == 0) drifts
   int64_t lifetime_s = 300;
   double spread_s = -1;  // -1: devices / 50 s
   double duration_s = 0;
@@ -81,6 +84,13 @@ void RunFleet(const FleetSettings& s) {
   } else if (!s.psk_key_base.empty()) {
     throw std::runtime_error("--psk-key-base needs a coaps:// --server");
   }
+  // Flag errors before the (slower) model checks.
+  device::DriftSchedule drift;
+  std::string error;
+  if (!s.drift.empty() && !device::ParseDriftSpec(s.drift, &drift, &error)) {
+    throw std::runtime_error("--drift: " + error);
+  }
+  if (s.drift_every == 0) throw std::runtime_error("--drift-every must be at least 1");
   std::string model_path = s.model;
   if (model_path.empty()) {
     if (!std::filesystem::exists(kDefaultModel)) {
@@ -92,7 +102,6 @@ void RunFleet(const FleetSettings& s) {
   }
   o.model = ReadFileBytes(model_path);
   device::PatternDetector probe;
-  std::string error;
   if (!probe.LoadModel(o.model, &error)) throw std::runtime_error(model_path + ": " + error);
   const float rate = probe.package().dsp.sample_rate_hz;
 
@@ -102,9 +111,10 @@ void RunFleet(const FleetSettings& s) {
   if (std::string why = device::ValidateMotionSimulatorOptions(sim); !why.empty()) {
     throw std::runtime_error("--patterns: " + why);
   }
-  o.make_source = [sim](size_t, uint64_t seed) {
+  o.make_source = [sim, drift, every = s.drift_every](size_t index, uint64_t seed) {
     device::MotionSimulatorOptions mine = sim;
     mine.seed = static_cast<uint32_t>(seed);
+    if (index % every == 0) mine.drift = drift;
     return std::make_unique<device::MotionSimulator>(mine);
   };
 
@@ -151,6 +161,7 @@ void RegisterFleetCommand(CLI::App& app) {
       "Examples:\n"
       "  lwcl fleet --devices 50\n"
       "  lwcl fleet --devices 200 --threads 2 --server coap://127.0.0.1:5683 --model motion.lwpkg\n"
+      "  lwcl fleet --devices 100 --drift rotate:z=30@120 --drift-every 10   # a tenth of them drift\n"
       "  lwcl fleet --devices 20 --server coaps://127.0.0.1:5684 --psk-key-base 00112233\n"
       "    (device i's PSK identity is PREFIX+i, its key the base bytes then i as 4 bytes big-endian)");
   cmd->add_option("--devices", settings->devices, "How many devices")->required();
@@ -162,6 +173,9 @@ void RegisterFleetCommand(CLI::App& app) {
   cmd->add_option("--seed", settings->seed, "Base seed (device i uses seed + i)")->capture_default_str();
   cmd->add_option("--psk-key-base", settings->psk_key_base, "With coaps://: base of every device's PSK key, hex");
   cmd->add_option("--patterns", settings->patterns, "Gestures the devices cycle through")->capture_default_str();
+  cmd->add_option("--drift", settings->drift, "Drift injectors on a schedule, e.g. rotate:z=30@60 (see lwcl device)");
+  cmd->add_option("--drift-every", settings->drift_every, "Only every K-th device drifts (device index % K == 0)")
+      ->capture_default_str();
   cmd->add_option("--lifetime", settings->lifetime_s, "Registration lifetime, seconds")->capture_default_str();
   cmd->add_option("--spread", settings->spread_s, "Seconds over which the devices start (default devices/50)");
   cmd->add_option("--duration", settings->duration_s, "Stop after this many seconds; 0: run until Ctrl-C")

@@ -38,6 +38,7 @@ expect_fail "device with a host name" "numeric IPv4" "$LWCL" device --endpoint x
 expect_fail "device with an unknown flag" "--bogus|not expected|extra" "$LWCL" device --endpoint x --bogus
 expect_fail "fleet without --devices" "devices" "$LWCL" fleet
 expect_fail "fleet with a PSK base over coap://" "coaps" "$LWCL" fleet --devices 2 --psk-key-base 0011
+expect_fail "fleet with a bad drift spec" "--drift" "$LWCL" fleet --devices 2 --model /dev/null --drift "tilt:x=1@0"
 
 step "tiny idle/wave model"
 # idle: gravity and a little noise; wave: a 1 Hz swing on x and y. In g, 26 Hz.
