@@ -6,6 +6,8 @@
 #      (repeatable: counts, not seconds), on the default motion package
 #   3. the Cortex-M33 size report (scripts/firmware.sh -> build/firmware/size.json)
 #   4. memory per LwM2M client instance (build/bin/lwcl_client_memory)
+#   5. the server under 10,000 notifying devices, SQLite and PostgreSQL
+#   6. 1,000 virtual devices in one fleet against one server
 # Results also go to build/bench/ (benchmark JSON, callgrind summary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,3 +54,20 @@ for n in 100 1000; do
   echo "\$ build/bin/lwcl_client_memory $n"
   build/bin/lwcl_client_memory "$n"
 done
+
+echo
+echo "## 5. the server under 10,000 devices notifying every 10 s, both stores"
+for store in sqlite postgresql; do
+  echo "\$ build/bin/lwcl_server_load --devices 10000 --period 10 --seconds 60 --store $store"
+  build/bin/lwcl_server_load --devices 10000 --period 10 --seconds 60 --store "$store"
+done
+
+echo
+echo "## 6. 1,000 virtual devices in one lwcl fleet against one lwcl server"
+if [ ! -f build/demo/motion.lwpkg ]; then
+  build/bin/lwcl simulate --out "$out/sim" --seed 1 --force >/dev/null
+  mkdir -p build/demo
+  build/bin/lwcl -q train "$out/sim" --seed 1 --out build/demo/motion.lwpkg >/dev/null
+fi
+echo "\$ scripts/fleet_bench.sh 1000 60"
+scripts/fleet_bench.sh 1000 60
