@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -476,19 +477,31 @@ void RestApi::Routes() {
     auto channel = std::make_shared<Channel>();
     int64_t after = IntParam(req, "after", -1);
     if (req.has_header("Last-Event-ID")) after = std::atoll(req.get_header_value("Last-Event-ID").c_str());
-    if (after >= 0) {
-      store::EventQuery q;
-      q.after_id = after;
-      std::lock_guard lock(reader.mutex);
-      if (auto missed = reader.store->QueryEvents(q); missed.ok()) {
-        for (store::Event& e : *missed) channel->queue.push_back(std::move(e));
-      }
-    }
+    // Listen first, then replay: an event stored while the replay is read
+    // arrives live, and one in both is sent once (by its id).
     const uint64_t handle = service.Subscribe([channel](const store::Event& e) {
       std::lock_guard lock(channel->mutex);
       if (channel->queue.size() < 10000) channel->queue.push_back(e);  // a stalled reader loses the oldest... never blocks CoAP
       channel->cv.notify_one();
     });
+    if (after >= 0) {
+      store::EventQuery q;
+      q.after_id = after;
+      std::vector<store::Event> missed;
+      {
+        std::lock_guard lock(reader.mutex);
+        if (auto found = reader.store->QueryEvents(q); found.ok()) missed = std::move(*found);
+      }
+      int64_t last = after;
+      for (const store::Event& e : missed) last = std::max(last, e.id);
+      std::lock_guard lock(channel->mutex);
+      std::deque<store::Event> live;
+      live.swap(channel->queue);
+      for (store::Event& e : missed) channel->queue.push_back(std::move(e));
+      for (store::Event& e : live) {
+        if (e.id <= 0 || e.id > last) channel->queue.push_back(std::move(e));
+      }
+    }
     res.set_header("Cache-Control", "no-cache");
     res.set_chunked_content_provider(
         "text/event-stream",

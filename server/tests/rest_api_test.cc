@@ -95,7 +95,7 @@ class RestApiTest : public ::testing::Test {
     actions_.push_back(std::move(action));
   }
   bool WaitFor(const std::function<bool()>& done) {
-    for (int i = 0; i < 300; ++i) {
+    for (int i = 0; i < 1000; ++i) {  // 10 s: generous for sanitizer builds on a busy machine
       if (done()) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
