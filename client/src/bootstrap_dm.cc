@@ -39,11 +39,6 @@ std::optional<int64_t> ServerSsid(Object* server, uint16_t iid) {
   return std::get<int64_t>(*v);
 }
 
-bool IsDataFormat(uint16_t n) {
-  std::optional<ContentFormat> f = lwm2m::ContentFormatFromNumber(n);
-  return f && *f != ContentFormat::kCoreLinkFormat && *f != ContentFormat::kLwm2mJson;
-}
-
 // --- Bootstrap-Write ---
 
 DmResponse BootstrapWrite(Registry& registry, const Path& path, const DmRequest& req) {
@@ -51,7 +46,7 @@ DmResponse BootstrapWrite(Registry& registry, const Path& path, const DmRequest&
   Object* o = registry.Find(path.object());
   if (o == nullptr) return Reply(CoapCode::kBadRequest, "object " + std::to_string(path.object()) + " not supported");
   if (!req.content_format) return Reply(CoapCode::kBadRequest, "no Content-Format");
-  if (!IsDataFormat(*req.content_format)) return Reply(CoapCode::kUnsupportedContentFormat);
+  if (!registry.content_formats().Supports(*req.content_format)) return Reply(CoapCode::kUnsupportedContentFormat);
   std::vector<Record> records;
   if (std::optional<lwm2m::CodecError> e = lwm2m::Decode(*lwm2m::ContentFormatFromNumber(*req.content_format),
                                                          req.payload, path, registry.Resolver(), &records)) {

@@ -322,7 +322,7 @@ std::optional<uint32_t> Client::OnObserve(coap_session_t* session, const DmReque
     if (!path) return std::nullopt;
   } else if (request.method == CoapMethod::kFetch) {
     CoapCode error = CoapCode::kBadRequest;
-    composite = ParseCompositePaths(request, &error);
+    composite = ParseCompositePaths(registry_, request, &error);
     if (!composite) return std::nullopt;
   } else {
     return std::nullopt;

@@ -20,46 +20,30 @@ DmResponse Reply(CoapCode c) {
   return r;
 }
 
-// Content formats this client decodes and encodes for the data model.
-bool DataFormatSupported(uint16_t n) {
-  std::optional<ContentFormat> f = lwm2m::ContentFormatFromNumber(n);
-  if (!f) return false;
-  switch (*f) {
-    case ContentFormat::kPlainText:
-    case ContentFormat::kOpaque:
-    case ContentFormat::kTlv:
-    case ContentFormat::kSenmlJson:
-    case ContentFormat::kSenmlCbor:
-    case ContentFormat::kLwm2mCbor:
-    case ContentFormat::kCbor:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Decodes a request payload; the response code when that fails.
 std::optional<CoapCode> DecodePayload(const Registry& registry, const DmRequest& req, const Path& base,
                                       std::vector<Record>* out) {
   if (!req.content_format) return CoapCode::kBadRequest;
-  if (!DataFormatSupported(*req.content_format)) return CoapCode::kUnsupportedContentFormat;
+  if (!registry.content_formats().Supports(*req.content_format)) return CoapCode::kUnsupportedContentFormat;
   const ContentFormat f = *lwm2m::ContentFormatFromNumber(*req.content_format);
   if (lwm2m::Decode(f, req.payload, base, registry.Resolver(), out)) return CoapCode::kBadRequest;
   return std::nullopt;
 }
 
-// The formats composite operations use: hierarchical, with absolute paths.
-bool CompositeFormat(uint16_t n) {
-  return n == static_cast<uint16_t>(ContentFormat::kSenmlJson) ||
-         n == static_cast<uint16_t>(ContentFormat::kSenmlCbor) ||
-         n == static_cast<uint16_t>(ContentFormat::kLwm2mCbor);
+// The formats composite operations use: hierarchical, with absolute paths,
+// and supported by this client.
+bool CompositeFormat(const Registry& registry, uint16_t n) {
+  return (n == static_cast<uint16_t>(ContentFormat::kSenmlJson) ||
+          n == static_cast<uint16_t>(ContentFormat::kSenmlCbor) ||
+          n == static_cast<uint16_t>(ContentFormat::kLwm2mCbor)) &&
+         registry.content_formats().Supports(n);
 }
 
 // Write-Composite: iPATCH on "/" with records.
 DmResponse WriteComposite(Registry& registry, const DmRequest& req) {
   if (!req.uri_path.empty()) return Reply(CoapCode::kMethodNotAllowed);
   if (!req.content_format) return Reply(CoapCode::kBadRequest);
-  if (!CompositeFormat(*req.content_format)) return Reply(CoapCode::kUnsupportedContentFormat);
+  if (!CompositeFormat(registry, *req.content_format)) return Reply(CoapCode::kUnsupportedContentFormat);
   const ContentFormat f = *lwm2m::ContentFormatFromNumber(*req.content_format);
   std::vector<Record> records;
   if (lwm2m::Decode(f, req.payload, Path::Root(), registry.Resolver(), &records)) {
@@ -70,14 +54,15 @@ DmResponse WriteComposite(Registry& registry, const DmRequest& req) {
 
 }  // namespace
 
-std::optional<std::vector<Path>> ParseCompositePaths(const DmRequest& request, CoapCode* error) {
+std::optional<std::vector<Path>> ParseCompositePaths(const Registry& registry, const DmRequest& request,
+                                                     CoapCode* error) {
   auto fail = [error](CoapCode c) {
     *error = c;
     return std::nullopt;
   };
   if (!request.uri_path.empty()) return fail(CoapCode::kMethodNotAllowed);
   if (!request.content_format) return fail(CoapCode::kBadRequest);
-  if (!CompositeFormat(*request.content_format)) return fail(CoapCode::kUnsupportedContentFormat);
+  if (!CompositeFormat(registry, *request.content_format)) return fail(CoapCode::kUnsupportedContentFormat);
   std::vector<Path> paths;
   switch (*lwm2m::ContentFormatFromNumber(*request.content_format)) {
     case ContentFormat::kSenmlJson:
@@ -105,10 +90,12 @@ std::optional<std::vector<Path>> ParseCompositePaths(const DmRequest& request, C
 
 DmResponse ReadCompositeAndEncode(const Registry& registry, std::span<const Path> paths,
                                   std::optional<uint16_t> accept) {
-  if (accept && !CompositeFormat(*accept)) return Reply(CoapCode::kNotAcceptable);
+  if (accept && !CompositeFormat(registry, *accept)) return Reply(CoapCode::kNotAcceptable);
   std::vector<Record> records;
   if (CoapCode c = registry.ReadComposite(paths, &records); !IsSuccess(c)) return Reply(c);
-  const ContentFormat f = accept ? *lwm2m::ContentFormatFromNumber(*accept) : ContentFormat::kSenmlCbor;
+  const ContentFormat f = accept ? *lwm2m::ContentFormatFromNumber(*accept)
+                                 : registry.content_formats().DefaultFor(/*single_value=*/false, false);
+  if (!CompositeFormat(registry, static_cast<uint16_t>(f))) return Reply(CoapCode::kNotAcceptable);
   DmResponse r;
   if (lwm2m::Encode(f, Path::Root(), records, &r.payload)) return Reply(CoapCode::kInternalServerError);
   r.code = CoapCode::kContent;
@@ -133,19 +120,17 @@ std::optional<Path> PathFromSegments(const std::vector<std::string>& segments) {
   return p;
 }
 
-ContentFormat DefaultReadFormat(const Path& path, std::span<const Record> records) {
-  if (path.depth >= 3 && records.size() == 1 && records[0].path.depth == path.depth) {
-    return lwm2m::TypeOf(records[0].value) == lwm2m::DataType::kOpaque ? ContentFormat::kOpaque
-                                                                         : ContentFormat::kPlainText;
-  }
-  return ContentFormat::kSenmlCbor;
+ContentFormat DefaultReadFormat(const ContentFormats& formats, const Path& path, std::span<const Record> records) {
+  const bool single = path.depth >= 3 && records.size() == 1 && records[0].path.depth == path.depth;
+  return formats.DefaultFor(single, single && lwm2m::TypeOf(records[0].value) == lwm2m::DataType::kOpaque);
 }
 
 DmResponse ReadAndEncode(const Registry& registry, const Path& path, std::optional<uint16_t> accept) {
-  if (accept && !DataFormatSupported(*accept)) return Reply(CoapCode::kNotAcceptable);
+  if (accept && !registry.content_formats().Supports(*accept)) return Reply(CoapCode::kNotAcceptable);
   std::vector<Record> records;
   if (CoapCode c = registry.Read(path, &records); !IsSuccess(c)) return Reply(c);
-  const ContentFormat f = accept ? *lwm2m::ContentFormatFromNumber(*accept) : DefaultReadFormat(path, records);
+  const ContentFormat f = accept ? *lwm2m::ContentFormatFromNumber(*accept)
+                                 : DefaultReadFormat(registry.content_formats(), path, records);
   DmResponse r;
   if (lwm2m::Encode(f, path, records, &r.payload)) {
     // Single-value formats cannot carry several values (or none).
@@ -160,7 +145,7 @@ DmResponse HandleDmRequest(Registry& registry, const DmRequest& req) {
   // Composite operations first: their path is "/" and their answers differ.
   if (req.method == CoapMethod::kFetch) {
     CoapCode error = CoapCode::kBadRequest;
-    const std::optional<std::vector<Path>> paths = ParseCompositePaths(req, &error);
+    const std::optional<std::vector<Path>> paths = ParseCompositePaths(registry, req, &error);
     if (!paths) return Reply(error);
     return ReadCompositeAndEncode(registry, *paths, req.accept);
   }

@@ -51,6 +51,7 @@ lwm2m::TypeResolver Registry::Resolver() const {
 
 std::vector<Link> Registry::ObjectList() const {
   std::vector<Link> links;
+  if (std::optional<Link> root = formats_.RootLink()) links.push_back(std::move(*root));
   for (const auto& [id, obj] : objects_) {
     if (id == 0) continue;  // Security is never announced
     const std::vector<uint16_t> instances = obj->Instances();

@@ -242,10 +242,10 @@ TEST_F(CompositeTest, ReadErrors) {
 
 TEST_F(CompositeTest, ParseCompositePathsAndReadCompositeAndEncode) {
   CoapCode error = CoapCode::kContent;
-  const auto paths = ParseCompositePaths(Fetch(kJson, Bytes(R"([{"bn":"/42/0/","n":"0"},{"bn":"/","n":"43"}])")), &error);
+  const auto paths = ParseCompositePaths(reg_, Fetch(kJson, Bytes(R"([{"bn":"/42/0/","n":"0"},{"bn":"/","n":"43"}])")), &error);
   ASSERT_TRUE(paths);
   EXPECT_EQ(*paths, (std::vector<Path>{Path::Resource(42, 0, 0), Path::Object(43)}));
-  EXPECT_FALSE(ParseCompositePaths(Fetch(0, Bytes("x")), &error));
+  EXPECT_FALSE(ParseCompositePaths(reg_, Fetch(0, Bytes("x")), &error));
   EXPECT_EQ(error, CoapCode::kUnsupportedContentFormat);
 
   DmResponse r = ReadCompositeAndEncode(reg_, *paths, std::nullopt);

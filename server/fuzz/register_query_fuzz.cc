@@ -1,12 +1,14 @@
 // Fuzzes what a client's Register/Update puts before the server: the
 // Uri-Query parameters (split at '&') and the object-list payload (after the
-// first '\n'), and the decoding of a device's answer in every format.
+// first '\n') with the formats its root link advertises, and the decoding
+// of a device's answer in every format.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "server/content_negotiation.h"
 #include "server/device_request.h"
 #include "server/registration.h"
 
@@ -29,6 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (nl != std::string_view::npos) {
     std::vector<lwcl::lwm2m::Link> links;
     (void)sv::ValidateObjectLinks(text.substr(nl + 1), &links);
+    // The `ct` on the root link picks the formats every later request tries.
+    const std::vector<lwcl::lwm2m::ContentFormat> advertised = sv::AdvertisedFormats(text.substr(nl + 1));
+    const sv::DefaultFormats defaults = sv::DefaultsFor(advertised, params.version.value_or("1.1"));
+    (void)defaults;
   }
   if (size > 1) {
     static constexpr uint16_t kFormats[] = {0, 40, 42, 60, 110, 112, 11542, 11543, 11544};

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <string_view>
+#include <variant>
 
 #include "lwm2m/senml.h"
 
@@ -64,9 +65,10 @@ std::optional<std::string> BuildCoapRequest(const DeviceRequest& request, CoapRe
     for (const lwm2m::Record& r : request.records) {
       if (!base.Contains(r.path)) return "value for " + r.path.ToString() + " is not under " + base.ToString();
     }
-    out->content_format = static_cast<uint16_t>(request.format);
-    if (auto err = lwm2m::Encode(request.format, base, request.records, &out->payload)) {
-      return "cannot encode the values as " + std::string(lwm2m::ContentFormatName(request.format)) + ": " +
+    const lwm2m::ContentFormat format = request.format.value_or(lwm2m::ContentFormat::kSenmlCbor);
+    out->content_format = static_cast<uint16_t>(format);
+    if (auto err = lwm2m::Encode(format, base, request.records, &out->payload)) {
+      return "cannot encode the values as " + std::string(lwm2m::ContentFormatName(format)) + ": " +
              err->message;
     }
     return std::nullopt;
@@ -114,11 +116,23 @@ std::optional<std::string> BuildCoapRequest(const DeviceRequest& request, CoapRe
     case Operation::kObserveComposite: {
       out->method = 5;
       if (op == Operation::kObserveComposite) out->observe = 0;
-      const bool json = request.format == lwm2m::ContentFormat::kSenmlJson;
-      out->content_format = static_cast<uint16_t>(json ? lwm2m::ContentFormat::kSenmlJson
-                                                       : lwm2m::ContentFormat::kSenmlCbor);
-      auto err = json ? lwm2m::EncodeSenmlJsonPaths(request.paths, &out->payload)
-                      : lwm2m::EncodeSenmlCborPaths(request.paths, &out->payload);
+      // The path list in SenML JSON, LwM2M CBOR (paths as keys with no
+      // values) or, by default, SenML CBOR.
+      const lwm2m::ContentFormat body = request.format == lwm2m::ContentFormat::kSenmlJson ||
+                                                request.format == lwm2m::ContentFormat::kLwm2mCbor
+                                            ? *request.format
+                                            : lwm2m::ContentFormat::kSenmlCbor;
+      out->content_format = static_cast<uint16_t>(body);
+      std::optional<lwm2m::CodecError> err;
+      if (body == lwm2m::ContentFormat::kSenmlJson) {
+        err = lwm2m::EncodeSenmlJsonPaths(request.paths, &out->payload);
+      } else if (body == lwm2m::ContentFormat::kSenmlCbor) {
+        err = lwm2m::EncodeSenmlCborPaths(request.paths, &out->payload);
+      } else {
+        std::vector<lwm2m::Record> keys;
+        for (const lwm2m::Path& p : request.paths) keys.push_back({p, std::monostate{}, std::nullopt});
+        err = lwm2m::Encode(body, lwm2m::Path::Root(), keys, &out->payload);
+      }
       if (err) return "cannot encode the path list: " + err->message;
       if (!out->accept) out->accept = *out->content_format;
       return std::nullopt;

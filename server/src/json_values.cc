@@ -106,8 +106,9 @@ std::optional<lwm2m::Value> JsonToValue(const nlohmann::json& json, const lwm2m:
   return v;
 }
 
-std::optional<lwm2m::ContentFormat> FormatFromName(const std::string& name) {
-  static constexpr std::array<std::pair<const char*, lwm2m::ContentFormat>, 7> kNames{{
+namespace {
+
+constexpr std::array<std::pair<const char*, lwm2m::ContentFormat>, 7> kFormatNames{{
       {"text", lwm2m::ContentFormat::kPlainText},
       {"opaque", lwm2m::ContentFormat::kOpaque},
       {"cbor", lwm2m::ContentFormat::kCbor},
@@ -115,11 +116,22 @@ std::optional<lwm2m::ContentFormat> FormatFromName(const std::string& name) {
       {"senml-cbor", lwm2m::ContentFormat::kSenmlCbor},
       {"tlv", lwm2m::ContentFormat::kTlv},
       {"lwm2m-cbor", lwm2m::ContentFormat::kLwm2mCbor},
-  }};
-  for (const auto& [n, f] : kNames) {
+}};
+
+}  // namespace
+
+std::optional<lwm2m::ContentFormat> FormatFromName(const std::string& name) {
+  for (const auto& [n, f] : kFormatNames) {
     if (name == n) return f;
   }
   return std::nullopt;
+}
+
+std::string FormatShortName(lwm2m::ContentFormat format) {
+  for (const auto& [n, f] : kFormatNames) {
+    if (f == format) return n;
+  }
+  return std::to_string(static_cast<uint16_t>(format));
 }
 
 }  // namespace lwcl::server

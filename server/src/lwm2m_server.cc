@@ -10,6 +10,7 @@
 #include <random>
 
 #include "lwm2m/bundled_objects.h"
+#include "server/content_negotiation.h"
 
 namespace lwcl::server {
 
@@ -387,7 +388,8 @@ void Lwm2mServer::Request(const std::string& endpoint, const DeviceRequest& requ
 }
 
 void Lwm2mServer::Dispatch(const std::string& endpoint, const DeviceRequest& request, Callback done,
-                           double deadline, uint64_t observation, const std::vector<uint8_t>& cancel_token) {
+                           double deadline, uint64_t observation, const std::vector<uint8_t>& cancel_token,
+                           std::optional<Negotiation> retry) {
   DeviceResponse failed;
   const Registration* r = table_.FindEndpoint(endpoint);
   auto peer_it = peers_.find(endpoint);
@@ -396,8 +398,20 @@ void Lwm2mServer::Dispatch(const std::string& endpoint, const DeviceRequest& req
     done(failed);
     return;
   }
+  Negotiation negotiation = retry.value_or(Negotiation{});
+  DeviceRequest sent = request;
+  if (!retry && cancel_token.empty()) {
+    const std::vector<lwm2m::ContentFormat> candidates =
+        FormatCandidates(request, r->content_formats, r->version, objects_);
+    if (!candidates.empty()) {
+      negotiation.asked = request;
+      negotiation.chosen = candidates[0];
+      if (candidates.size() > 1) negotiation.next = candidates[1];
+      sent = WithFormat(request, candidates[0]);
+    }
+  }
   CoapRequest coap;
-  if (auto err = BuildCoapRequest(request, &coap)) {
+  if (auto err = BuildCoapRequest(sent, &coap)) {
     failed.code = lwm2m::CoapCode::kBadRequest;
     failed.error = *err;
     done(failed);
@@ -405,7 +419,8 @@ void Lwm2mServer::Dispatch(const std::string& endpoint, const DeviceRequest& req
   }
   Peer& peer = peer_it->second;
   if (!Awake(*r, peer)) {
-    peer.queue.push_back({request, std::move(done), Now() + options_.queue_wait_s, observation});
+    // Negotiated again when it goes out (a retry keeps the format it tries).
+    peer.queue.push_back({retry ? sent : request, std::move(done), Now() + options_.queue_wait_s, observation});
     return;
   }
   coap_session_t* session = peer.session;
@@ -448,8 +463,9 @@ void Lwm2mServer::Dispatch(const std::string& endpoint, const DeviceRequest& req
   }
   Pending p;
   p.endpoint = endpoint;
-  p.request = request;
+  p.request = std::move(sent);
   p.done = std::move(done);
+  p.negotiation = std::move(negotiation);
   p.deadline = deadline > 0 ? std::min(deadline, Now() + options_.request_timeout_s)
                             : Now() + options_.request_timeout_s;
   p.observation = observation;
@@ -472,8 +488,11 @@ bool Lwm2mServer::OnResponse(coap_session_t* session, const IncomingMessage& m) 
   if (auto it = pending_.find(m.token); it != pending_.end()) {
     Pending p = std::move(it->second);
     pending_.erase(it);
-    DecodeDeviceResponse(p.request, objects_.Resolver(), &response);
     Heard(p.endpoint, nullptr);
+    if (RetryInNextFormat(p, response.code)) return true;
+    DecodeDeviceResponse(p.request, objects_.Resolver(), &response);
+    response.negotiated = p.negotiation.chosen;
+    response.refused = p.negotiation.refused;
     if (p.observation != 0) {
       auto obs = observations_.find(p.observation);
       const bool established = lwm2m::IsSuccess(response.code) && m.observe.has_value();
@@ -505,6 +524,17 @@ bool Lwm2mServer::OnResponse(coap_session_t* session, const IncomingMessage& m) 
     return true;
   }
   return false;
+}
+
+bool Lwm2mServer::RetryInNextFormat(Pending& p, lwm2m::CoapCode code) {
+  if (!p.negotiation.next || !RefusedFormat(code)) return false;
+  Negotiation retry;
+  retry.asked = p.negotiation.asked;
+  retry.chosen = p.negotiation.next;
+  retry.refused = DeviceResponse::Refused{*p.negotiation.chosen, code};
+  const DeviceRequest again = WithFormat(p.negotiation.asked, *p.negotiation.next);
+  Dispatch(p.endpoint, again, std::move(p.done), p.deadline, p.observation, {}, std::move(retry));
+  return true;
 }
 
 void Lwm2mServer::OnNack(const std::vector<uint8_t>& token) {

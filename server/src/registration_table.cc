@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "server/content_negotiation.h"
+
 namespace lwcl::server {
 
 RegistrationTable::RegistrationTable(double grace_s) : grace_s_(grace_s), rng_(std::random_device{}()) {}
@@ -33,6 +35,7 @@ const Registration& RegistrationTable::Register(const RegisterParams& params, st
   if (params.version) r.version = *params.version;
   r.queue_mode = params.queue_mode;
   r.object_links = std::move(object_links);
+  r.content_formats = AdvertisedFormats(r.object_links);
   r.peer = std::move(peer);
   r.secure = secure;
   r.registered_at = now;
@@ -54,7 +57,10 @@ const Registration* RegistrationTable::Update(const std::string& location, const
   } else if (params.queue_mode) {
     r.queue_mode = true;
   }
-  if (object_links) r.object_links = std::move(*object_links);
+  if (object_links) {
+    r.object_links = std::move(*object_links);
+    r.content_formats = AdvertisedFormats(r.object_links);
+  }
   if (!peer.empty()) r.peer = std::move(peer);
   r.updated_at = now;
   return &r;
@@ -88,7 +94,8 @@ void RegistrationTable::Restore(const Registration& registration) {
   if (auto it = by_endpoint_.find(registration.endpoint); it != by_endpoint_.end()) {
     endpoint_by_location_.erase(it->second.location);
   }
-  by_endpoint_[registration.endpoint] = registration;
+  Registration& r = by_endpoint_[registration.endpoint] = registration;
+  r.content_formats = AdvertisedFormats(r.object_links);
   endpoint_by_location_[registration.location] = registration.endpoint;
 }
 

@@ -8,6 +8,7 @@
 #include <deque>
 #include <future>
 
+#include "server/content_negotiation.h"
 #include "server/json_values.h"
 
 namespace lwcl::server {
@@ -68,11 +69,25 @@ json EventToJson(const store::Event& e) {
   return j;
 }
 
+// What the device advertised (`ct` on `</>`) and what the server starts
+// with when a request names no format (content_negotiation.h).
+json ContentFormatsJson(const std::string& object_links, const std::string& version) {
+  const std::vector<lwm2m::ContentFormat> advertised = AdvertisedFormats(object_links);
+  json names = json::array();
+  for (lwm2m::ContentFormat f : advertised) names.push_back(FormatShortName(f));
+  const DefaultFormats d = DefaultsFor(advertised, version);
+  return json{{"advertised", names},
+              {"default", {{"single", FormatShortName(d.single)},
+                           {"several", FormatShortName(d.several)},
+                           {"composite", FormatShortName(d.composite)}}}};
+}
+
 json RegistrationJson(const store::Registration& r) {
   return json{{"location", r.location},         {"lifetime", r.lifetime_s},
               {"binding", r.binding},           {"version", r.lwm2m_version},
               {"object_links", r.object_links}, {"peer", r.peer_address},
-              {"registered_at_ms", r.registered_at_ms}, {"updated_at_ms", r.updated_at_ms}};
+              {"registered_at_ms", r.registered_at_ms}, {"updated_at_ms", r.updated_at_ms},
+              {"content_formats", ContentFormatsJson(r.object_links, r.lwm2m_version)}};
 }
 
 json ResponseJson(const DeviceResponse& r) {
@@ -406,11 +421,6 @@ void RestApi::Routes() {
                std::optional<lwm2m::Value> v = JsonToValue((*body)["value"], dr.paths.at(0), objects, &err);
                if (!v) return Fail(res, 400, err);
                dr.records.push_back({dr.paths[0], std::move(*v), std::nullopt});
-               if (!body->contains("format")) {
-                 dr.format = dr.paths[0].depth >= 3 ? lwm2m::ContentFormat::kPlainText
-                                                    : lwm2m::ContentFormat::kSenmlCbor;
-                 if (std::holds_alternative<lwm2m::Opaque>(dr.records[0].value)) dr.format = lwm2m::ContentFormat::kOpaque;
-               }
              } else if (!add_values(body->value("values", json())) ) {
                return;
              }

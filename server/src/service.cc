@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "lwm2m/senml.h"
+#include "server/json_values.h"
 #include "store/open_store.h"
 
 namespace lwcl::server {
@@ -220,6 +221,7 @@ std::unique_ptr<Service> Service::Open(const ServiceOptions& options, std::strin
     }
     if (o.content_format >= 0) {
       info.request.accept = lwm2m::ContentFormatFromNumber(static_cast<uint16_t>(o.content_format));
+      if (info.request.op == Operation::kObserveComposite) info.request.format = info.request.accept;
     }
     info.token = o.token;
     if (info.request.paths.size() == 1) s->observed_paths_.insert(info.endpoint + " " + info.request.paths[0].ToString());
@@ -582,6 +584,11 @@ void Service::RecordRequest(const std::string& endpoint, const std::string& oper
   std::snprintf(latency, sizeof latency, "%.3f", std::max(0.0, (SteadySeconds() - started_s) * 1000.0));
   o << R"(],"outcome":")" << outcome << R"(","latency_ms":)" << latency;
   if (observation != 0) o << R"(,"observation":)" << observation;
+  if (response.negotiated) o << R"(,"format":")" << FormatShortName(*response.negotiated) << R"(","format_by":"server")";
+  if (response.refused) {
+    o << R"(,"retried_after":{"format":")" << FormatShortName(response.refused->format) << R"(","code":")"
+      << lwm2m::CoapCodeText(response.refused->code) << R"("})";
+  }
   if (!response.error.empty()) o << R"(,"error":")" << JsonEscape(response.error) << '"';
   o << "}";
   RecordEvent(endpoint, store::event_kind::kRequest, o.str());

@@ -11,8 +11,9 @@
 //   DELETE on /o/i            -> Delete
 //   FETCH  on /  (path list)  -> Read-Composite (Core 6.3.x, LwM2M 1.1)
 //   iPATCH on /  (records)    -> Write-Composite
-// Content negotiation: an Accept the client cannot encode is 4.06; a
-// request Content-Format it cannot decode is 4.15; a malformed payload 4.00.
+// Content negotiation: an Accept the client cannot encode, or one outside
+// the registry's ContentFormats, is 4.06; a request Content-Format it cannot
+// decode is 4.15; a malformed payload 4.00.
 // Composite operations take and give only the hierarchical formats that
 // carry absolute paths: SenML JSON (110), SenML CBOR (112, the default
 // answer) and LwM2M CBOR (11544); a FETCH/iPATCH elsewhere than "/" is 4.05.
@@ -58,8 +59,11 @@ struct DmResponse {
 };
 
 // The format a Read answers with when the request has no Accept: plain text
-// for one single-valued resource (opaque for Opaque ones), else SenML CBOR.
-lwm2m::ContentFormat DefaultReadFormat(const lwm2m::Path& path, std::span<const lwm2m::Record> records);
+// for one single-valued resource (opaque for Opaque ones), else the
+// client's preferred multi-value format (ContentFormats::DefaultFor; SenML
+// CBOR by default).
+lwm2m::ContentFormat DefaultReadFormat(const ContentFormats& formats, const lwm2m::Path& path,
+                                       std::span<const lwm2m::Record> records);
 
 // Parses the Uri-Path segments as an LwM2M path (nullopt when they are not one).
 std::optional<lwm2m::Path> PathFromSegments(const std::vector<std::string>& segments);
@@ -73,8 +77,10 @@ DmResponse ReadAndEncode(const Registry& registry, const lwm2m::Path& path, std:
 // The paths a composite request (FETCH on "/", also with Observe) lists.
 // On failure nullopt, with *error: 4.05 when Uri-Path is not the root, 4.00
 // when Content-Format is missing, the payload is malformed or lists no path
-// (or, in LwM2M CBOR, carries a value), 4.15 for a non-composite format.
-std::optional<std::vector<lwm2m::Path>> ParseCompositePaths(const DmRequest& request, CoapCode* error);
+// (or, in LwM2M CBOR, carries a value), 4.15 for a non-composite format or
+// one outside the registry's ContentFormats.
+std::optional<std::vector<lwm2m::Path>> ParseCompositePaths(const Registry& registry, const DmRequest& request,
+                                                            CoapCode* error);
 
 // Reads `paths` (Registry::ReadComposite) and encodes the records with
 // absolute names for a Read-Composite answer or an Observe-Composite

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "client/coap_code.h"
+#include "client/content_formats.h"
 #include "client/object.h"
 #include "lwm2m/attributes.h"
 #include "lwm2m/content_format.h"
@@ -44,7 +45,11 @@ class Registry {
   lwm2m::TypeResolver Resolver() const;
   // The Register/Update payload: `</1/0>,</3/0>,...` (objects without
   // instances as `</id>`). Security /0 is left out, as the spec requires.
+  // With advertised formats it opens with `</>;rt="oma.lwm2m";ct=...`.
   std::vector<lwm2m::Link> ObjectList() const;
+  // The data formats DM requests and answers may use (all by default).
+  void SetContentFormats(ContentFormats formats) { formats_ = std::move(formats); }
+  const ContentFormats& content_formats() const { return formats_; }
   std::string ObjectListText() const { return lwm2m::FormatLinkFormat(ObjectList()); }
 
   // Called with every path an object marks changed and every path a DM
@@ -104,6 +109,7 @@ class Registry {
   std::vector<std::unique_ptr<Object>> owned_;
   std::map<lwm2m::Path, lwm2m::NotificationAttributes> attributes_;
   std::function<void(const lwm2m::Path&)> listener_;
+  ContentFormats formats_;
 };
 
 }  // namespace lwcl::client

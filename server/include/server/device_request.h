@@ -53,10 +53,12 @@ struct DeviceRequest {
   std::vector<lwm2m::Record> records{};  // Write, Create, Write-Composite
   std::string arguments{};               // Execute
   std::vector<std::string> attributes{};  // Write-Attributes: "pmin=10", "gt=3.5", "st" (clears)...
-  // The body's format for writes and composite requests.
-  lwm2m::ContentFormat format = lwm2m::ContentFormat::kSenmlCbor;
-  // The format asked for in answers (Read, Observe, composites); nullopt
-  // leaves it to the client.
+  // The body's format for writes and composite requests, and the format
+  // asked for in answers (Read, Observe, composites). nullopt: the server
+  // picks from what the device registered with (content_negotiation.h);
+  // BuildCoapRequest alone falls back to SenML CBOR for a body and sends no
+  // Accept.
+  std::optional<lwm2m::ContentFormat> format{};
   std::optional<lwm2m::ContentFormat> accept{};
 };
 
@@ -87,6 +89,14 @@ struct DeviceResponse {
   // when the request never went out (the reason).
   std::string error;
   bool timed_out = false;
+  // Set when the server chose the format (content_negotiation.h): the one
+  // the request went out in, and the first try the device refused, if any.
+  std::optional<lwm2m::ContentFormat> negotiated{};
+  struct Refused {
+    lwm2m::ContentFormat format;
+    lwm2m::CoapCode code;
+  };
+  std::optional<Refused> refused{};
 };
 
 // Decodes `response->payload` for `request` into records or links; a payload

@@ -31,6 +31,8 @@ std::optional<lwm2m::Value> JsonToValue(const nlohmann::json& json, const lwm2m:
 
 // "senml-json", "senml-cbor", "lwm2m-cbor", "tlv", "text", "opaque", "cbor" <-> formats.
 std::optional<lwm2m::ContentFormat> FormatFromName(const std::string& name);
+// The name FormatFromName takes; other formats by number ("40").
+std::string FormatShortName(lwm2m::ContentFormat format);
 
 }  // namespace lwcl::server
 

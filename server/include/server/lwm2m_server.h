@@ -144,12 +144,21 @@ class Lwm2mServer {
   const std::vector<uint8_t>* PskFor(const std::string& identity);
 
  private:
+  // A request whose format the server chose (content_negotiation.h): what
+  // was asked (format open), what went out, and what to try if refused.
+  struct Negotiation {
+    DeviceRequest asked;
+    std::optional<lwm2m::ContentFormat> chosen;
+    std::optional<lwm2m::ContentFormat> next;
+    std::optional<DeviceResponse::Refused> refused;
+  };
   struct Pending {
     std::string endpoint;
     DeviceRequest request;
     Callback done;
     double deadline = 0;
     uint64_t observation = 0;  // set for observe requests
+    Negotiation negotiation;
   };
   struct Queued {
     DeviceRequest request;
@@ -171,8 +180,13 @@ class Lwm2mServer {
   void Heard(const std::string& endpoint, coap_session_t* session);
   // `cancel_token`: send `request` as the cancel (Observe 1) of the
   // observation that used this token.
+  // `retry`: a second try in another format (the request is already resolved).
   void Dispatch(const std::string& endpoint, const DeviceRequest& request, Callback done, double deadline,
-                uint64_t observation, const std::vector<uint8_t>& cancel_token = {});
+                uint64_t observation, const std::vector<uint8_t>& cancel_token = {},
+                std::optional<Negotiation> retry = std::nullopt);
+  // Retries a request the device refused in a format the server chose;
+  // false when there is nothing else to try.
+  bool RetryInNextFormat(Pending& p, lwm2m::CoapCode code);
   bool Awake(const Registration& r, const Peer& peer) const;
   void FlushQueue(const std::string& endpoint);
   void Dropped(const Registration& r, DeregisterReason reason);

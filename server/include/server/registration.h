@@ -29,6 +29,9 @@ struct Registration {
   std::string binding = "U";
   std::string version = "1.0";
   std::string object_links;  // the link-format text the client sent
+  // The data formats its root link `</>;ct=...` advertises, in its order
+  // (content_negotiation.h); derived from object_links whenever it changes.
+  std::vector<lwm2m::ContentFormat> content_formats;
   std::string peer;          // "ip:port" the last message came from
   bool secure = false;       // arrived over DTLS
   double registered_at = 0;  // seconds since the Unix epoch
