@@ -5,6 +5,8 @@
 
 namespace lwcl::client {
 
+using lwm2m::CoapCode;
+
 const char* BootstrapStateName(BootstrapState s) {
   switch (s) {
     case BootstrapState::kIdle: return "idle";

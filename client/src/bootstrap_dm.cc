@@ -8,6 +8,10 @@
 
 namespace lwcl::client {
 
+using lwm2m::CoapCode;
+using lwm2m::IsSuccess;
+using lwm2m::CoapCodeText;
+
 using lwm2m::ContentFormat;
 using lwm2m::Link;
 using lwm2m::LinkAttribute;

@@ -18,6 +18,9 @@
 
 namespace lwcl::client {
 
+using lwm2m::CoapCode;
+using lwm2m::IsSuccess;
+
 namespace {
 
 void InitLibcoapOnce() {

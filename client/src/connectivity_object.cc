@@ -6,6 +6,8 @@
 
 namespace lwcl::client {
 
+using lwm2m::CoapCode;
+
 using lwm2m::DataType;
 using lwm2m::Operations;
 using lwm2m::Path;

@@ -8,6 +8,9 @@
 
 namespace lwcl::client {
 
+using lwm2m::CoapCode;
+using lwm2m::IsSuccess;
+
 using lwm2m::ContentFormat;
 using lwm2m::Path;
 using lwm2m::Record;

@@ -2,6 +2,8 @@
 
 namespace lwcl::client {
 
+using lwm2m::CoapCode;
+
 namespace {
 
 bool IsDownloadFailure(FwResult r) {

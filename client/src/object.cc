@@ -2,6 +2,8 @@
 
 namespace lwcl::client {
 
+using lwm2m::CoapCode;
+
 Object::Object(uint16_t id, bool multiple_instances, std::vector<ResourceSpec> resources)
     : id_(id), multiple_instances_(multiple_instances), resources_(std::move(resources)) {}
 

@@ -15,6 +15,8 @@
 
 namespace lwcl::client {
 
+using lwm2m::IsSuccess;
+
 using lwm2m::NotificationAttributes;
 using lwm2m::Path;
 using lwm2m::Record;

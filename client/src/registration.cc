@@ -5,6 +5,8 @@
 
 namespace lwcl::client {
 
+using lwm2m::CoapCode;
+
 const char* RegistrationStateName(RegistrationState s) {
   switch (s) {
     case RegistrationState::kUnregistered: return "unregistered";

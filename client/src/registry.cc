@@ -7,6 +7,9 @@
 
 namespace lwcl::client {
 
+using lwm2m::CoapCode;
+using lwm2m::IsSuccess;
+
 using lwm2m::Link;
 using lwm2m::Path;
 using lwm2m::Record;

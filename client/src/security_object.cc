@@ -5,6 +5,8 @@
 
 namespace lwcl::client {
 
+using lwm2m::IsSuccess;
+
 using lwm2m::DataType;
 using lwm2m::Operations;
 using lwm2m::Path;

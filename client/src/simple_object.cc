@@ -2,6 +2,8 @@
 
 namespace lwcl::client {
 
+using lwm2m::CoapCode;
+
 using lwm2m::Path;
 using lwm2m::Record;
 using lwm2m::Value;

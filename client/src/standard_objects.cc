@@ -6,6 +6,9 @@
 
 namespace lwcl::client {
 
+using lwm2m::CoapCode;
+using lwm2m::IsSuccess;
+
 using lwm2m::DataType;
 using lwm2m::Operations;
 using lwm2m::Path;

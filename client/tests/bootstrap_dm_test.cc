@@ -7,6 +7,8 @@
 #include "lwm2m/senml.h"
 
 namespace lwcl::client {
+
+using lwm2m::CoapCode;
 namespace {
 
 using lwm2m::ContentFormat;

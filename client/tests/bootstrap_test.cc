@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 namespace lwcl::client {
+
+using lwm2m::CoapCode;
 namespace {
 
 BootstrapConfig Config() {

@@ -16,6 +16,8 @@
 #include "fake_lwm2m_server.h"
 
 namespace lwcl::client {
+
+using lwm2m::CoapCode;
 namespace {
 
 TEST(QueueModeTest, SleepsAfterAwakeTimeWithoutExchange) {

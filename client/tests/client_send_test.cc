@@ -14,6 +14,8 @@
 #include "lwm2m/senml.h"
 
 namespace lwcl::client {
+
+using lwm2m::CoapCode;
 namespace {
 
 class ClientSendTest : public testing::FakeServerTest {

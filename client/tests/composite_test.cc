@@ -15,6 +15,8 @@
 #include "test_objects.h"
 
 namespace lwcl::client {
+
+using lwm2m::CoapCode;
 namespace {
 
 using lwm2m::ContentFormat;

@@ -9,6 +9,8 @@
 #include "client/registry.h"
 
 namespace lwcl::client {
+
+using lwm2m::CoapCode;
 namespace {
 
 using lwm2m::Path;

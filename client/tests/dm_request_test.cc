@@ -6,6 +6,8 @@
 #include "test_objects.h"
 
 namespace lwcl::client {
+
+using lwm2m::CoapCode;
 namespace {
 
 using lwm2m::ContentFormat;

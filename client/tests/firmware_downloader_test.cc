@@ -20,6 +20,8 @@
 #include "lwm2m/content_format.h"
 
 namespace lwcl::client {
+
+using lwm2m::CoapCode;
 namespace {
 
 // A real libcoap CoAP server on 127.0.0.1 and a free port, serving one blob

@@ -11,6 +11,8 @@
 #include "lwm2m/content_format.h"
 
 namespace lwcl::client {
+
+using lwm2m::CoapCode;
 namespace {
 
 constexpr FwState kStates[] = {FwState::kIdle, FwState::kDownloading, FwState::kDownloaded, FwState::kUpdating};

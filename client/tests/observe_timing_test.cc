@@ -18,6 +18,8 @@
 #include "client/simple_object.h"
 
 namespace lwcl::client {
+
+using lwm2m::CoapCode;
 namespace {
 
 using lwm2m::DataType;

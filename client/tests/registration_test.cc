@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 namespace lwcl::client {
+
+using lwm2m::CoapCode;
 namespace {
 
 const std::string kObjects = "</1/0>,</3/0>";

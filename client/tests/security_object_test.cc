@@ -5,6 +5,8 @@
 #include "client/standard_objects.h"
 
 namespace lwcl::client {
+
+using lwm2m::CoapCode;
 namespace {
 
 using lwm2m::Path;

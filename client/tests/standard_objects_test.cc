@@ -8,6 +8,8 @@
 #include "client/dm_request.h"
 
 namespace lwcl::client {
+
+using lwm2m::CoapCode;
 namespace {
 
 using lwm2m::Path;

@@ -10,6 +10,8 @@
 
 namespace lwcl::client::testing {
 
+using lwm2m::CoapCode;
+
 // /42, multiple instances; instance 0 populated.
 inline std::unique_ptr<SimpleObject> MakeTestObject(int* executed = nullptr, std::string* exec_args = nullptr) {
   using lwm2m::DataType;

@@ -23,7 +23,7 @@
 #include <optional>
 #include <string>
 
-#include "client/coap_code.h"
+#include "lwm2m/coap_code.h"
 #include "client/registration.h"
 
 namespace lwcl::client {
@@ -58,7 +58,7 @@ class BootstrapMachine {
   std::optional<OutgoingRequest> Poll(double now);
   // The answer to the Bootstrap-Request: 2.04 Changed starts the wait for
   // the server; anything else is a failure.
-  void OnResponse(double now, CoapCode code);
+  void OnResponse(double now, lwm2m::CoapCode code);
   // The Bootstrap-Request got no answer.
   void OnTimeout(double now);
   // A Bootstrap-Write/Read/Discover/Delete arrived from the Bootstrap-Server:

@@ -89,7 +89,7 @@ struct PskCredentials {
 
 // The outcome of a Send: the server's response code, or nullopt when no
 // answer came (timeout, RST, or dropped from a full queue).
-using SendCallback = std::function<void(std::optional<CoapCode>)>;
+using SendCallback = std::function<void(std::optional<lwm2m::CoapCode>)>;
 
 class Client {
  public:
@@ -219,8 +219,8 @@ class Client {
   // An Observe 0 (start) or 1 (cancel) on a request just answered `code`;
   // returns the Observe sequence number to put in the response.
   std::optional<uint32_t> OnObserve(coap_session_t* session, const DmRequest& request, uint32_t observe_value,
-                                    const std::vector<uint8_t>& token, CoapCode code);
-  void OnResponse(const std::vector<uint8_t>& token, CoapCode code, const std::vector<std::string>& location);
+                                    const std::vector<uint8_t>& token, lwm2m::CoapCode code);
+  void OnResponse(const std::vector<uint8_t>& token, lwm2m::CoapCode code, const std::vector<std::string>& location);
   // A CON we sent got no answer (`rst`: answered with RST).
   void OnNack(coap_session_t* session, const std::vector<uint8_t>& token, bool rst);
   void OnIncomingRequest();

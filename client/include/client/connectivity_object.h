@@ -48,7 +48,7 @@ class ConnectivityObject : public SimpleObject {
   void Update(const ConnectivityInfo& info);
 
   std::vector<uint16_t> PresentResources(uint16_t iid) const override;
-  CoapCode Read(uint16_t iid, uint16_t rid, std::vector<lwm2m::Record>* out) override;
+  lwm2m::CoapCode Read(uint16_t iid, uint16_t rid, std::vector<lwm2m::Record>* out) override;
 
  private:
   // Optional resources whose value went away (SimpleObject cannot unset).

@@ -35,7 +35,7 @@
 #include <string>
 #include <vector>
 
-#include "client/coap_code.h"
+#include "lwm2m/coap_code.h"
 #include "client/registry.h"
 
 namespace lwcl::client {
@@ -52,7 +52,7 @@ struct DmRequest {
 };
 
 struct DmResponse {
-  CoapCode code = CoapCode::kInternalServerError;
+  lwm2m::CoapCode code = lwm2m::CoapCode::kInternalServerError;
   std::optional<uint16_t> content_format;
   std::vector<uint8_t> payload;
   std::vector<std::string> location_path;  // set for a 2.01 Create
@@ -80,7 +80,7 @@ DmResponse ReadAndEncode(const Registry& registry, const lwm2m::Path& path, std:
 // (or, in LwM2M CBOR, carries a value), 4.15 for a non-composite format or
 // one outside the registry's ContentFormats.
 std::optional<std::vector<lwm2m::Path>> ParseCompositePaths(const Registry& registry, const DmRequest& request,
-                                                            CoapCode* error);
+                                                            lwm2m::CoapCode* error);
 
 // Reads `paths` (Registry::ReadComposite) and encodes the records with
 // absolute names for a Read-Composite answer or an Observe-Composite

@@ -23,7 +23,7 @@
 
 #include <cstdint>
 
-#include "client/coap_code.h"
+#include "lwm2m/coap_code.h"
 
 namespace lwcl::client {
 
@@ -61,7 +61,7 @@ inline constexpr int kFwEventCount = 9;
 // What one event did. `code` is the CoAP answer for server events (2.04 when
 // accepted); device events answer 2.04 when applied, 4.05 when ignored.
 struct FwTransition {
-  CoapCode code = CoapCode::kChanged;
+  lwm2m::CoapCode code = lwm2m::CoapCode::kChanged;
   bool state_changed = false;
   bool result_changed = false;
 };

@@ -81,14 +81,14 @@ class FirmwareUpdateObject : public Object {
 
   std::vector<uint16_t> Instances() const override { return {0}; }
   std::vector<uint16_t> PresentResources(uint16_t iid) const override;
-  CoapCode Read(uint16_t iid, uint16_t rid, std::vector<lwm2m::Record>* out) override;
-  CoapCode Write(uint16_t iid, const lwm2m::Record& record) override;
-  CoapCode Execute(uint16_t iid, uint16_t rid, std::string_view args) override;
+  lwm2m::CoapCode Read(uint16_t iid, uint16_t rid, std::vector<lwm2m::Record>* out) override;
+  lwm2m::CoapCode Write(uint16_t iid, const lwm2m::Record& record) override;
+  lwm2m::CoapCode Execute(uint16_t iid, uint16_t rid, std::string_view args) override;
 
  private:
-  CoapCode Apply(FwEvent event, FwResult detail = FwResult::kInitial);
-  CoapCode WritePackage(const std::vector<uint8_t>& data);
-  CoapCode WriteUri(const std::string& uri);
+  lwm2m::CoapCode Apply(FwEvent event, FwResult detail = FwResult::kInitial);
+  lwm2m::CoapCode WritePackage(const std::vector<uint8_t>& data);
+  lwm2m::CoapCode WriteUri(const std::string& uri);
   void Reset();
   // Size check and verify on a complete image -> Downloaded or Idle.
   void CheckImage(std::vector<uint8_t> data);

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "client/coap_code.h"
+#include "lwm2m/coap_code.h"
 #include "lwm2m/object_definition.h"
 #include "lwm2m/path.h"
 #include "lwm2m/value.h"
@@ -47,14 +47,14 @@ class Object {
   virtual std::vector<uint16_t> PresentResources(uint16_t iid) const;
   // Appends the value of resource `rid`: one Record at depth 3 for a single
   // resource, one Record per instance at depth 4 for a multiple one.
-  virtual CoapCode Read(uint16_t iid, uint16_t rid, std::vector<lwm2m::Record>* out);
+  virtual lwm2m::CoapCode Read(uint16_t iid, uint16_t rid, std::vector<lwm2m::Record>* out);
   // `record.path` is depth 3 (single resource) or 4 (one resource instance).
-  virtual CoapCode Write(uint16_t iid, const lwm2m::Record& record);
+  virtual lwm2m::CoapCode Write(uint16_t iid, const lwm2m::Record& record);
   // Drops every instance of multiple resource `rid` before a replacing Write.
-  virtual CoapCode ClearMultiple(uint16_t iid, uint16_t rid);
-  virtual CoapCode Execute(uint16_t iid, uint16_t rid, std::string_view args);
-  virtual CoapCode Create(uint16_t iid);
-  virtual CoapCode Delete(uint16_t iid);
+  virtual lwm2m::CoapCode ClearMultiple(uint16_t iid, uint16_t rid);
+  virtual lwm2m::CoapCode Execute(uint16_t iid, uint16_t rid, std::string_view args);
+  virtual lwm2m::CoapCode Create(uint16_t iid);
+  virtual lwm2m::CoapCode Delete(uint16_t iid);
 
   // Tells the registry (and so the observe scheduler) that `path` changed.
   void MarkChanged(const lwm2m::Path& path) const;

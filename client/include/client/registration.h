@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "client/coap_code.h"
+#include "lwm2m/coap_code.h"
 #include "client/dm_request.h"
 
 namespace lwcl::client {
@@ -57,7 +57,7 @@ class RegistrationMachine {
   // current link-format object list (Registry::ObjectListText).
   std::optional<OutgoingRequest> Poll(double now, const std::string& object_list);
   // The answer to the request in flight; `location` is its Location-Path.
-  void OnResponse(double now, CoapCode code, const std::vector<std::string>& location);
+  void OnResponse(double now, lwm2m::CoapCode code, const std::vector<std::string>& location);
   // The request in flight got no answer.
   void OnTimeout(double now);
   // Ask for an Update soon (object list or binding changed).

@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "client/coap_code.h"
+#include "lwm2m/coap_code.h"
 #include "client/content_formats.h"
 #include "client/object.h"
 #include "lwm2m/attributes.h"
@@ -56,11 +56,11 @@ class Registry {
   // operation changes (the observe scheduler listens here).
   void SetChangeListener(std::function<void(const lwm2m::Path&)> listener);
 
-  CoapCode Read(const lwm2m::Path& path, std::vector<lwm2m::Record>* out) const;
+  lwm2m::CoapCode Read(const lwm2m::Path& path, std::vector<lwm2m::Record>* out) const;
   // Write on an instance, resource or resource instance. `replace` (PUT)
   // replaces multiple resources wholesale; otherwise (POST) a partial update.
-  CoapCode Write(const lwm2m::Path& path, std::span<const lwm2m::Record> records, bool replace);
-  CoapCode Execute(const lwm2m::Path& path, std::string_view args);
+  lwm2m::CoapCode Write(const lwm2m::Path& path, std::span<const lwm2m::Record> records, bool replace);
+  lwm2m::CoapCode Execute(const lwm2m::Path& path, std::string_view args);
   // Read-Composite (Core 6.3.x): appends the records of every path in
   // `paths`, in the order listed, each record once even when listed paths
   // overlap. The root path "/" stands for every object but Security /0.
@@ -68,7 +68,7 @@ class Registry {
   // executable resource) is skipped, as Read on an instance skips them; when
   // no listed path could be read the answer is the first such code (4.04 if
   // none exists). An empty list is 4.00; other handler failures are returned.
-  CoapCode ReadComposite(std::span<const lwm2m::Path> paths, std::vector<lwm2m::Record>* out) const;
+  lwm2m::CoapCode ReadComposite(std::span<const lwm2m::Path> paths, std::vector<lwm2m::Record>* out) const;
   // Write-Composite (Core 6.3.x, iPATCH on "/"): `records` carry absolute
   // resource or resource-instance paths, possibly in several objects; each
   // is a partial update of that one value (other instances of a multiple
@@ -78,14 +78,14 @@ class Registry {
   // (4.00) — so a refused Write-Composite writes nothing. Should a handler
   // still fail mid-way, the values already written are put back where they
   // had one (best effort: a value that did not exist before stays).
-  CoapCode WriteComposite(std::span<const lwm2m::Record> records);
+  lwm2m::CoapCode WriteComposite(std::span<const lwm2m::Record> records);
   // Create on an object path; the new instance id comes from the records'
   // paths or is the lowest free one. Its resources are then written.
-  CoapCode Create(const lwm2m::Path& path, std::span<const lwm2m::Record> records, uint16_t* created);
-  CoapCode Delete(const lwm2m::Path& path);
+  lwm2m::CoapCode Create(const lwm2m::Path& path, std::span<const lwm2m::Record> records, uint16_t* created);
+  lwm2m::CoapCode Delete(const lwm2m::Path& path);
   // Links for the path's level and one level below, with attributes set there.
-  CoapCode Discover(const lwm2m::Path& path, std::vector<lwm2m::Link>* out) const;
-  CoapCode WriteAttributes(const lwm2m::Path& path, std::span<const std::string> queries);
+  lwm2m::CoapCode Discover(const lwm2m::Path& path, std::vector<lwm2m::Link>* out) const;
+  lwm2m::CoapCode WriteAttributes(const lwm2m::Path& path, std::span<const std::string> queries);
   // The attributes set exactly at `path`, or nullptr.
   const lwm2m::NotificationAttributes* AttributesAt(const lwm2m::Path& path) const;
   // Every attribute set, by path (persistence saves these).
@@ -101,8 +101,8 @@ class Registry {
                                                     std::optional<int64_t> default_pmax = std::nullopt) const;
 
  private:
-  CoapCode CheckPath(const lwm2m::Path& path, Object** object) const;
-  CoapCode WriteOne(Object* object, const lwm2m::Record& record);
+  lwm2m::CoapCode CheckPath(const lwm2m::Path& path, Object** object) const;
+  lwm2m::CoapCode WriteOne(Object* object, const lwm2m::Record& record);
   void Changed(const lwm2m::Path& path) const;
 
   std::map<uint16_t, Object*> objects_;

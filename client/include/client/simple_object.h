@@ -23,7 +23,7 @@ namespace lwcl::client {
 
 class SimpleObject : public Object {
  public:
-  using ExecuteHandler = std::function<CoapCode(uint16_t iid, std::string_view args)>;
+  using ExecuteHandler = std::function<lwm2m::CoapCode(uint16_t iid, std::string_view args)>;
   // Called after a server Write stored a value at this path (depth 3 or 4).
   using WriteHook = std::function<void(const lwm2m::Path&, const lwm2m::Value&)>;
 
@@ -42,12 +42,12 @@ class SimpleObject : public Object {
 
   std::vector<uint16_t> Instances() const override;
   std::vector<uint16_t> PresentResources(uint16_t iid) const override;
-  CoapCode Read(uint16_t iid, uint16_t rid, std::vector<lwm2m::Record>* out) override;
-  CoapCode Write(uint16_t iid, const lwm2m::Record& record) override;
-  CoapCode ClearMultiple(uint16_t iid, uint16_t rid) override;
-  CoapCode Execute(uint16_t iid, uint16_t rid, std::string_view args) override;
-  CoapCode Create(uint16_t iid) override;
-  CoapCode Delete(uint16_t iid) override;
+  lwm2m::CoapCode Read(uint16_t iid, uint16_t rid, std::vector<lwm2m::Record>* out) override;
+  lwm2m::CoapCode Write(uint16_t iid, const lwm2m::Record& record) override;
+  lwm2m::CoapCode ClearMultiple(uint16_t iid, uint16_t rid) override;
+  lwm2m::CoapCode Execute(uint16_t iid, uint16_t rid, std::string_view args) override;
+  lwm2m::CoapCode Create(uint16_t iid) override;
+  lwm2m::CoapCode Delete(uint16_t iid) override;
 
  private:
   // iid -> rid -> riid (kInvalidId for a single resource) -> value
