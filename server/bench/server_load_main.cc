@@ -391,7 +391,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   std::string db = dir + "/lwcl.db";
   if (s.store == "postgresql") {
-    auto& pg = lwcl::store::testing::PostgresServer::Shared();
+    auto& pg = lwcl::test_support::PostgresServer::Shared();
     if (!pg.available()) Fail("no PostgreSQL: " + pg.why_unavailable());
     std::string error;
     if (!pg.CreateDatabase("load", &error) || !pg.ResetDatabase("load", &error)) Fail(error);

@@ -33,7 +33,7 @@ namespace {
 
 using lwm2m::Path;
 using nlohmann::json;
-using store::testing::PostgresServer;
+using test_support::PostgresServer;
 
 constexpr const char* kDatabase = "lwcl_server_outage";
 

@@ -17,7 +17,7 @@
 namespace lwcl::store {
 namespace {
 
-using testing::PostgresServer;
+using test_support::PostgresServer;
 
 class PostgresStoreTest : public ::testing::Test {
  protected:

@@ -16,6 +16,8 @@
 
 namespace lwcl::store::testing {
 
+using test_support::PostgresServer;
+
 // A temp dir removed when this object dies.
 class TempDir {
  public:

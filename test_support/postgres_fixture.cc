@@ -18,7 +18,7 @@
 #include <sstream>
 #include <vector>
 
-namespace lwcl::store::testing {
+namespace lwcl::test_support {
 
 namespace {
 
@@ -259,4 +259,4 @@ bool PostgresServer::ResetDatabase(const std::string& database, std::string* err
   return Execute(ConnInfo(database), "DROP SCHEMA public CASCADE; CREATE SCHEMA public", error);
 }
 
-}  // namespace lwcl::store::testing
+}  // namespace lwcl::test_support

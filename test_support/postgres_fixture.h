@@ -10,11 +10,12 @@
 // already created) is cached as a template directory in /dev/shm (else
 // /tmp), shared by every process on the machine and published atomically;
 // each server copies it. One server per process: use Shared().
-#pragma once
+#ifndef LWCL_TEST_SUPPORT_POSTGRES_FIXTURE_H_
+#define LWCL_TEST_SUPPORT_POSTGRES_FIXTURE_H_
 
 #include <string>
 
-namespace lwcl::store::testing {
+namespace lwcl::test_support {
 
 class PostgresServer {
  public:
@@ -59,4 +60,6 @@ class PostgresServer {
   std::string why_;
 };
 
-}  // namespace lwcl::store::testing
+}  // namespace lwcl::test_support
+
+#endif  // LWCL_TEST_SUPPORT_POSTGRES_FIXTURE_H_
