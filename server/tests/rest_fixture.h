@@ -24,6 +24,7 @@
 #include "client/standard_objects.h"
 #include "server/rest_api.h"
 #include "server/service.h"
+#include "sqlite_service.h"
 
 namespace lwcl::server {
 
@@ -34,15 +35,7 @@ class RestFixture : public ::testing::Test {
   virtual void ConfigureClient(client::Registry&, client::RegistrationConfig&) {}
 
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("lwcl-rest-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    ServiceOptions options;
-    options.coap.udp_port = 0;
-    options.database = (dir_ / "lwcl.db").string();
-    options.buffer.max_delay_ms = 0;
+    ServiceOptions options = test_support::SqliteServiceOptions(dir_);
     std::string error;
     service_ = Service::Open(options, &error);
     ASSERT_NE(service_, nullptr) << error;
@@ -98,7 +91,6 @@ class RestFixture : public ::testing::Test {
     if (api_) api_->Stop();
     client_.reset();
     service_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   void OnLoop(std::function<void()> action) {
@@ -121,7 +113,7 @@ class RestFixture : public ::testing::Test {
   }
 
   const std::string token_ = "s3cret";
-  std::filesystem::path dir_;
+  test_support::TempDir dir_;
   client::Registry reg_;
   std::unique_ptr<client::SimpleObject> detector_;
   std::unique_ptr<client::Client> client_;

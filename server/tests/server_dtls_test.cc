@@ -16,6 +16,7 @@
 #include "client/simple_object.h"
 #include "client/standard_objects.h"
 #include "server/service.h"
+#include "sqlite_service.h"
 
 namespace lwcl::server {
 namespace {
@@ -27,16 +28,8 @@ std::vector<uint8_t> Bytes(const std::string& s) { return {s.begin(), s.end()}; 
 class ServerDtlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("lwcl-dtls-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    ServiceOptions options;
-    options.coap.udp_port = 0;
+    ServiceOptions options = test_support::SqliteServiceOptions(dir_);
     options.coap.dtls_port = 0;
-    options.database = (dir_ / "lwcl.db").string();
-    options.buffer.max_delay_ms = 0;
     std::string error;
     service_ = Service::Open(options, &error);
     if (!service_ && error.find("no DTLS") != std::string::npos) GTEST_SKIP() << "SKIPPING: " << error;
@@ -63,7 +56,6 @@ class ServerDtlsTest : public ::testing::Test {
   void TearDown() override {
     client_.reset();
     service_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   client::Endpoint Dtls(const std::string& identity, const std::string& key) const {
@@ -126,7 +118,7 @@ class ServerDtlsTest : public ::testing::Test {
   }
 
   static constexpr const char* kKey = "0123456789abcdef";
-  std::filesystem::path dir_;
+  test_support::TempDir dir_;
   client::Registry reg_;
   std::unique_ptr<client::SimpleObject> detector_;
   std::unique_ptr<client::Client> client_;

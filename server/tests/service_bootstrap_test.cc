@@ -17,6 +17,7 @@
 #include "client/security_object.h"
 #include "client/standard_objects.h"
 #include "server/service.h"
+#include "sqlite_service.h"
 
 namespace lwcl::server {
 namespace {
@@ -26,16 +27,8 @@ std::vector<uint8_t> KeyBytes(const std::string& s) { return {s.begin(), s.end()
 class ServiceBootstrapTest : public ::testing::Test {
  protected:
   void Open(bool allow_nosec, std::vector<std::string> observe = {}) {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("lwcl-svc-bs-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    ServiceOptions options;
-    options.coap.udp_port = 0;
+    ServiceOptions options = test_support::SqliteServiceOptions(dir_);
     options.coap.dtls_port = 0;
-    options.database = (dir_ / "lwcl.db").string();
-    options.buffer.max_delay_ms = 0;
     BootstrapOptions bs;
     bs.udp_port = 0;
     options.bootstrap = bs;
@@ -51,7 +44,6 @@ class ServiceBootstrapTest : public ::testing::Test {
   void TearDown() override {
     client_.reset();
     service_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // A device whose only account is the bootstrap server's.
@@ -81,7 +73,7 @@ class ServiceBootstrapTest : public ::testing::Test {
     return std::find(kinds_.begin(), kinds_.end(), kind) != kinds_.end();
   }
 
-  std::filesystem::path dir_;
+  test_support::TempDir dir_;
   std::unique_ptr<Service> service_;
   std::vector<std::string> kinds_;
   std::unique_ptr<client::SimpleObject> ml_;  // outlives reg_, which points at it

@@ -11,6 +11,7 @@
 #include "client/client.h"
 #include "client/simple_object.h"
 #include "client/standard_objects.h"
+#include "sqlite_service.h"
 
 namespace lwcl::server {
 namespace {
@@ -20,11 +21,6 @@ using lwm2m::Path;
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("lwcl-service-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     reg_.Add(client::MakeDeviceObject({}));
     client::ServerInfo server;
     server.lifetime_s = 300;
@@ -41,14 +37,11 @@ class ServiceTest : public ::testing::Test {
   void TearDown() override {
     client_.reset();
     service_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   void OpenService(uint16_t port = 0) {
-    ServiceOptions options;
+    ServiceOptions options = test_support::SqliteServiceOptions(dir_);
     options.coap.udp_port = port;
-    options.database = (dir_ / "lwcl.db").string();
-    options.buffer.max_delay_ms = 0;  // store each value at the next turn
     std::string error;
     service_ = Service::Open(options, &error);
     ASSERT_NE(service_, nullptr) << error;
@@ -62,7 +55,7 @@ class ServiceTest : public ::testing::Test {
     return done();
   }
 
-  std::filesystem::path dir_;
+  test_support::TempDir dir_;
   client::Registry reg_;
   std::unique_ptr<client::SimpleObject> detector_;
   std::unique_ptr<client::Client> client_;

@@ -19,7 +19,7 @@ namespace {
 
 std::unique_ptr<Store> OpenBackend(const std::string& backend, testing::TempDir& dir,
                                    std::string* error) {
-  if (backend == "sqlite") return OpenStore("sqlite:" + dir.path() + "/bench.db", error);
+  if (backend == "sqlite") return OpenStore("sqlite:" + (dir.path() / "bench.db").string(), error);
   auto& server = test_support::PostgresServer::Shared();
   if (!server.available()) {
     *error = "PostgreSQL unavailable: " + server.why_unavailable();

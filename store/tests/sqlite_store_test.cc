@@ -18,7 +18,7 @@ using testing::TempDir;
 
 TEST(SqliteStore, ReopeningTheFileKeepsEverything) {
   TempDir dir;
-  const std::string path = dir.path() + "/lwcl.db";
+  const std::string path = (dir.path() / "lwcl.db").string();
   std::int64_t observation_id = 0;
   {
     std::string error;
@@ -56,7 +56,7 @@ TEST(SqliteStore, ReopeningTheFileKeepsEverything) {
 
 TEST(SqliteStore, UsesWalJournal) {
   TempDir dir;
-  const std::string path = dir.path() + "/wal.db";
+  const std::string path = (dir.path() / "wal.db").string();
   std::string error;
   auto store = SqliteStore::Open(path, &error);
   ASSERT_NE(store, nullptr) << error;
@@ -72,7 +72,7 @@ TEST(SqliteStore, UsesWalJournal) {
 
 TEST(SqliteStore, RefusesADatabaseFromANewerBuild) {
   TempDir dir;
-  const std::string path = dir.path() + "/future.db";
+  const std::string path = (dir.path() / "future.db").string();
   {
     std::string error;
     ASSERT_NE(SqliteStore::Open(path, &error), nullptr) << error;
@@ -98,7 +98,7 @@ TEST(SqliteStore, OpenFailureIsAMessageNotACrash) {
 
 TEST(SqliteStore, ASecondConnectionSeesCommittedBatches) {
   TempDir dir;
-  const std::string path = dir.path() + "/two.db";
+  const std::string path = (dir.path() / "two.db").string();
   std::string error;
   auto writer = SqliteStore::Open(path, &error);
   auto reader = SqliteStore::Open(path, &error);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "postgres_fixture.h"
+#include "temp_dir.h"
 #include "store/open_store.h"
 #include "store/store.h"
 
@@ -18,24 +19,7 @@ namespace lwcl::store::testing {
 
 using test_support::PostgresServer;
 
-// A temp dir removed when this object dies.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/lwcl-store-test-XXXXXX";
-    if (::mkdtemp(tmpl)) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using test_support::TempDir;
 
 inline constexpr const char* kTestDatabase = "lwcl_test";
 

@@ -20,7 +20,7 @@ class StoreBehaviour : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     std::string error;
     if (GetParam() == "sqlite") {
-      store_ = OpenStore("sqlite:" + dir_.path() + "/store.db", &error);
+      store_ = OpenStore("sqlite:" + (dir_.path() / "store.db").string(), &error);
     } else {
       std::string why = testing::PostgresSkipReason();
       if (!why.empty()) GTEST_SKIP() << why;

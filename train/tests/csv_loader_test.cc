@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "temp_dir.h"
 #include "train/dataset_loader.h"
 
 namespace lwcl::train {
@@ -13,26 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::path(::testing::TempDir()) /
-            (std::string("lwcl_csv_") + info->test_suite_name() + "_" + info->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-  void Write(const fs::path& relative, const std::string& text) const {
-    fs::create_directories((path_ / relative).parent_path());
-    std::ofstream(path_ / relative) << text;
-  }
-
- private:
-  fs::path path_;
-};
+using test_support::TempDir;
 
 std::string ErrorOf(const std::string& text, const std::string& source,
                     CsvLoadOptions options = {}) {

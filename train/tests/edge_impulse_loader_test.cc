@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.h"
 #include "train/dataset_loader.h"
 #include "train/split.h"
 #include "train/units.h"
@@ -46,21 +47,7 @@ json Acquisition(size_t rows, double phase = 0.0, bool with_gyro = true) {
             {"values", values}}}};
 }
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = fs::temp_directory_path() /
-            ("lwcl_ei_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-             "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test_support::TempDir;
 
 void WriteText(const fs::path& p, const std::string& text) {
   fs::create_directories(p.parent_path());
