@@ -5,6 +5,8 @@
 // stream (/api/stream) for live updates. It also serves the dashboard's
 // static files when given their directory.
 //
+// The routes live one file per resource in server/src/rest/.
+//
 // Requests that change something (POST, PUT, DELETE) need
 // `Authorization: Bearer <token>` when a token is configured; without one the
 // API is read-only except on loopback, where it is open (a local demo).
@@ -30,6 +32,8 @@ class Server;
 }
 
 namespace lwcl::server {
+
+struct RestReader;  // the API's own store connection (src/rest/rest_context.h)
 
 struct RestOptions {
   std::string address = "127.0.0.1";
@@ -58,8 +62,7 @@ class RestApi {
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;
   uint16_t port_ = 0;
-  struct Reader;
-  std::unique_ptr<Reader> reader_;
+  std::unique_ptr<RestReader> reader_;
 };
 
 }  // namespace lwcl::server
