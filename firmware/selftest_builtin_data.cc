@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <cstring>
 
-#include "tinyml/package_format.h"
-#include "tinyml/sha256.h"
+#include "tinyml/package/package_format.h"
+#include "tinyml/package/sha256.h"
 #include "tinyml/span.h"
 
 namespace lwcl::firmware {

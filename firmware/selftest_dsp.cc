@@ -5,9 +5,9 @@
 #include <cstdint>
 
 #include "selftest_suites.h"
-#include "tinyml/butterworth.h"
-#include "tinyml/fft.h"
-#include "tinyml/spectral_features.h"
+#include "tinyml/dsp/butterworth.h"
+#include "tinyml/dsp/fft.h"
+#include "tinyml/dsp/spectral_features.h"
 
 namespace lwcl::firmware {
 namespace {

@@ -7,10 +7,10 @@
 #include "log_line.h"
 #include "selftest_dataset.h"
 #include "selftest_suites.h"
-#include "tinyml/classifier.h"
-#include "tinyml/memory_plan.h"
-#include "tinyml/model_package.h"
-#include "tinyml/quantization.h"
+#include "tinyml/runtime/classifier.h"
+#include "tinyml/runtime/memory_plan.h"
+#include "tinyml/package/model_package.h"
+#include "tinyml/kernels/quantization.h"
 
 #ifndef LWCL_FIRMWARE_ARENA_BYTES
 #define LWCL_FIRMWARE_ARENA_BYTES 16384

@@ -7,11 +7,11 @@
 #include <cstdint>
 
 #include "selftest_suites.h"
-#include "tinyml/dense.h"
-#include "tinyml/quantization.h"
-#include "tinyml/sha256.h"
-#include "tinyml/softmax.h"
-#include "tinyml/windower.h"
+#include "tinyml/kernels/dense.h"
+#include "tinyml/kernels/quantization.h"
+#include "tinyml/package/sha256.h"
+#include "tinyml/kernels/softmax.h"
+#include "tinyml/dsp/windower.h"
 
 namespace lwcl::firmware {
 namespace {

@@ -3,8 +3,8 @@
 // summary line "lwcl-selftest: PASS ...", "model_arena=<bytes>" and
 // "model_state=<bytes>".
 #include "log_line.h"
-#include "tinyml/classifier.h"
-#include "tinyml/model_package.h"
+#include "tinyml/runtime/classifier.h"
+#include "tinyml/package/model_package.h"
 #include "selftest_check.h"
 #include "selftest_suites.h"
 

@@ -26,9 +26,9 @@
 
 #include "commands.h"
 #include "file_bytes.h"
-#include "tinyml/classifier.h"
-#include "tinyml/memory_plan.h"
-#include "tinyml/model_package.h"
+#include "tinyml/runtime/classifier.h"
+#include "tinyml/runtime/memory_plan.h"
+#include "tinyml/package/model_package.h"
 #include "train/csv_loader.h"
 #include "train/dataset_preparation.h"
 #include "train/document_file.h"

@@ -10,8 +10,8 @@
 
 #include "commands.h"
 #include "file_bytes.h"
-#include "tinyml/memory_plan.h"
-#include "tinyml/model_package.h"
+#include "tinyml/runtime/memory_plan.h"
+#include "tinyml/package/model_package.h"
 #include "train/package_signer.h"
 
 namespace lwcl::apps {

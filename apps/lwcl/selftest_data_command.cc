@@ -16,9 +16,9 @@
 
 #include "commands.h"
 #include "file_bytes.h"
-#include "tinyml/classifier.h"
-#include "tinyml/memory_plan.h"
-#include "tinyml/model_package.h"
+#include "tinyml/runtime/classifier.h"
+#include "tinyml/runtime/memory_plan.h"
+#include "tinyml/package/model_package.h"
 #include "train/dataset_loader.h"
 #include "train/windowing.h"
 

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <cstring>
 
-#include "tinyml/memory_plan.h"
+#include "tinyml/runtime/memory_plan.h"
 #include "tinyml/status.h"
 
 namespace lwcl::device {

@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "../tests/nn_test_models.h"
-#include "tinyml/classifier.h"
-#include "tinyml/dense.h"
-#include "tinyml/memory_plan.h"
-#include "tinyml/model_package.h"
-#include "tinyml/quantization.h"
-#include "tinyml/softmax.h"
+#include "tinyml/runtime/classifier.h"
+#include "tinyml/kernels/dense.h"
+#include "tinyml/runtime/memory_plan.h"
+#include "tinyml/package/model_package.h"
+#include "tinyml/kernels/quantization.h"
+#include "tinyml/kernels/softmax.h"
 #include "train/package_writer.h"
 #include "train/quantizer.h"
 

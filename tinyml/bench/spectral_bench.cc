@@ -7,7 +7,7 @@
 #include <cmath>
 #include <vector>
 
-#include "tinyml/spectral_features.h"
+#include "tinyml/dsp/spectral_features.h"
 
 namespace lwcl::tinyml {
 namespace {

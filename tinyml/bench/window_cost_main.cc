@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
-#include "tinyml/classifier.h"
-#include "tinyml/dense.h"
-#include "tinyml/memory_plan.h"
-#include "tinyml/model_package.h"
-#include "tinyml/softmax.h"
-#include "tinyml/spectral_features.h"
+#include "tinyml/runtime/classifier.h"
+#include "tinyml/kernels/dense.h"
+#include "tinyml/runtime/memory_plan.h"
+#include "tinyml/package/model_package.h"
+#include "tinyml/kernels/softmax.h"
+#include "tinyml/dsp/spectral_features.h"
 
 using namespace lwcl::tinyml;
 

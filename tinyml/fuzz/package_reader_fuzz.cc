@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "../tests/nn_test_models.h"
-#include "tinyml/classifier.h"
-#include "tinyml/memory_plan.h"
-#include "tinyml/model_package.h"
-#include "tinyml/package_format.h"
-#include "tinyml/sha256.h"
+#include "tinyml/runtime/classifier.h"
+#include "tinyml/runtime/memory_plan.h"
+#include "tinyml/package/model_package.h"
+#include "tinyml/package/package_format.h"
+#include "tinyml/package/sha256.h"
 #include "train/package_writer.h"
 #include "train/quantizer.h"
 

@@ -1,6 +1,6 @@
 // Butterworth design and SOS filtering against scipy (golden values generated
 // by golden/make_butterworth_golden.py; scipy is not needed to run this).
-#include "tinyml/butterworth.h"
+#include "tinyml/dsp/butterworth.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Classifier: the interpreter end to end, its arena contract and its
 // agreement with the host's int8 reference.
-#include "tinyml/classifier.h"
+#include "tinyml/runtime/classifier.h"
 
 #include <gtest/gtest.h>
 
@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "nn_test_models.h"
-#include "tinyml/memory_plan.h"
-#include "tinyml/spectral_features.h"
+#include "tinyml/runtime/memory_plan.h"
+#include "tinyml/dsp/spectral_features.h"
 #include "train/package_writer.h"
 #include "train/quantizer.h"
 

@@ -1,5 +1,5 @@
 // Dense kernels (float and int8), softmax and the anomaly score.
-#include "tinyml/dense.h"
+#include "tinyml/kernels/dense.h"
 
 #include <gtest/gtest.h>
 
@@ -9,9 +9,9 @@
 #include <random>
 #include <vector>
 
-#include "tinyml/anomaly.h"
-#include "tinyml/quantization.h"
-#include "tinyml/softmax.h"
+#include "tinyml/kernels/anomaly.h"
+#include "tinyml/kernels/quantization.h"
+#include "tinyml/kernels/softmax.h"
 #include "train/quantizer.h"
 
 namespace lwcl::tinyml {

@@ -1,7 +1,7 @@
 // The core's real FFT against kissfft's kiss_fftr (the oracle), plus the
 // properties the spectral block relies on: zero-padding, truncation, a pure
 // tone landing in its bin.
-#include "tinyml/fft.h"
+#include "tinyml/dsp/fft.h"
 
 #include <gtest/gtest.h>
 #include <kissfft/kiss_fftr.h>

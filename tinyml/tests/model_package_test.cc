@@ -1,6 +1,6 @@
 // Model package: write -> read round trip, and every corruption refused with
 // its own status.
-#include "tinyml/model_package.h"
+#include "tinyml/package/model_package.h"
 
 #include <gtest/gtest.h>
 
@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "nn_test_models.h"
-#include "tinyml/package_format.h"
-#include "tinyml/sha256.h"
+#include "tinyml/package/package_format.h"
+#include "tinyml/package/sha256.h"
 #include "train/package_writer.h"
 #include "train/quantizer.h"
 

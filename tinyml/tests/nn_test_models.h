@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "tinyml/spectral_config.h"
-#include "tinyml/spectral_features.h"
+#include "tinyml/dsp/spectral_config.h"
+#include "tinyml/dsp/spectral_features.h"
 #include "train/float_model.h"
 
 namespace lwcl::testing {

@@ -1,5 +1,5 @@
 // Requantisation arithmetic against a double-precision reference.
-#include "tinyml/quantization.h"
+#include "tinyml/kernels/quantization.h"
 
 #include <gtest/gtest.h>
 

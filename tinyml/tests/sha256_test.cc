@@ -1,5 +1,5 @@
 // The core's SHA-256 against FIPS 180-4 vectors and OpenSSL as an oracle.
-#include "tinyml/sha256.h"
+#include "tinyml/package/sha256.h"
 
 #include <gtest/gtest.h>
 #include <openssl/sha.h>

@@ -1,7 +1,7 @@
 // Spectral features (Edge Impulse spectral analysis v4): hand-computed cases,
 // a float64 reference written here in the plainest possible way, and scipy
 // goldens (golden/make_butterworth_golden.py) for the decimation path.
-#include "tinyml/spectral_features.h"
+#include "tinyml/dsp/spectral_features.h"
 
 #include <gtest/gtest.h>
 

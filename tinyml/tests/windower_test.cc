@@ -1,5 +1,5 @@
 // The streaming windower: when windows come out, and what is in them.
-#include "tinyml/windower.h"
+#include "tinyml/dsp/windower.h"
 
 #include <gtest/gtest.h>
 

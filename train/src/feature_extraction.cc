@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "tinyml/spectral_features.h"
+#include "tinyml/dsp/spectral_features.h"
 #include "tinyml/status.h"
 
 namespace lwcl::train {

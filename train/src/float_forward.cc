@@ -3,8 +3,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "tinyml/dense.h"
-#include "tinyml/softmax.h"
+#include "tinyml/kernels/dense.h"
+#include "tinyml/kernels/softmax.h"
 
 namespace lwcl::train {
 namespace {

@@ -9,7 +9,7 @@
 #include <numeric>
 #include <utility>
 
-#include "tinyml/spectral_features.h"
+#include "tinyml/dsp/spectral_features.h"
 
 namespace lwcl::train {
 namespace {

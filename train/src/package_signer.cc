@@ -9,8 +9,8 @@
 #include <memory>
 #include <stdexcept>
 
-#include "tinyml/model_package.h"
-#include "tinyml/package_format.h"
+#include "tinyml/package/model_package.h"
+#include "tinyml/package/package_format.h"
 
 namespace lwcl::train {
 namespace {

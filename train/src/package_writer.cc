@@ -7,9 +7,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "tinyml/model_package.h"
-#include "tinyml/package_format.h"
-#include "tinyml/spectral_features.h"
+#include "tinyml/package/model_package.h"
+#include "tinyml/package/package_format.h"
+#include "tinyml/dsp/spectral_features.h"
 #include "train/float_forward.h"
 
 namespace lwcl::train {

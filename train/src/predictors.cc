@@ -5,9 +5,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "tinyml/classifier.h"
-#include "tinyml/memory_plan.h"
-#include "tinyml/model_package.h"
+#include "tinyml/runtime/classifier.h"
+#include "tinyml/runtime/memory_plan.h"
+#include "tinyml/package/model_package.h"
 #include "train/float_forward.h"
 
 namespace lwcl::train {

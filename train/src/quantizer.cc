@@ -6,9 +6,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "tinyml/dense.h"
-#include "tinyml/quantization.h"
-#include "tinyml/softmax.h"
+#include "tinyml/kernels/dense.h"
+#include "tinyml/kernels/quantization.h"
+#include "tinyml/kernels/softmax.h"
 #include "train/float_forward.h"
 
 namespace lwcl::train {

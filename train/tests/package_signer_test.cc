@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "../../tinyml/tests/nn_test_models.h"
-#include "tinyml/package_format.h"
+#include "tinyml/package/package_format.h"
 #include "train/package_writer.h"
 
 namespace lwcl::train {

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "../../tinyml/tests/nn_test_models.h"
-#include "tinyml/model_package.h"
-#include "tinyml/package_format.h"
+#include "tinyml/package/model_package.h"
+#include "tinyml/package/package_format.h"
 
 namespace lwcl::train {
 namespace {

@@ -32,8 +32,8 @@
 #include <vector>
 
 #include "device/sensor_source.h"
-#include "tinyml/classifier.h"
-#include "tinyml/model_package.h"
+#include "tinyml/runtime/classifier.h"
+#include "tinyml/package/model_package.h"
 
 namespace lwcl::device {
 

@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "tinyml/spectral_config.h"
+#include "tinyml/dsp/spectral_config.h"
 #include "train/dataset.h"
 #include "train/feature_matrix.h"
 #include "train/rng.h"

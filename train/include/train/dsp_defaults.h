@@ -14,7 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "tinyml/spectral_config.h"
+#include "tinyml/dsp/spectral_config.h"
 
 namespace lwcl::train {
 

@@ -9,7 +9,7 @@
 #include <span>
 #include <vector>
 
-#include "tinyml/spectral_config.h"
+#include "tinyml/dsp/spectral_config.h"
 #include "train/dataset.h"
 #include "train/feature_matrix.h"
 #include "train/windowing.h"

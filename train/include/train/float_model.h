@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "tinyml/spectral_config.h"
+#include "tinyml/dsp/spectral_config.h"
 
 namespace lwcl::train {
 

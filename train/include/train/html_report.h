@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tinyml/spectral_config.h"
+#include "tinyml/dsp/spectral_config.h"
 #include "train/dataset.h"
 #include "train/training_run.h"
 

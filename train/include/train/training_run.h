@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tinyml/spectral_config.h"
+#include "tinyml/dsp/spectral_config.h"
 #include "train/augmentation.h"
 #include "train/dataset.h"
 #include "train/evaluation.h"

@@ -1,0 +1,79 @@
+// Classifier: the interpreter that runs a model package on sample streams.
+//
+// Per window: spectral features (the package's DSP config) -> normalise with
+// the package's mean/std -> quantise with layer 0's input scale/zero point
+// -> int8 dense layers -> dequantised logits -> float softmax. Alongside, the
+// anomaly score (distance of the normalised features to the nearest class
+// centroid over the package's radius). Kernels (dense.h, softmax.h), memory
+// planning (memory_plan.h) and this interpreter are kept apart.
+//
+// Promises: Init takes exactly RequiredArenaBytes(package) from the arena and
+// nothing else, ever; no heap. The PackageView (and the package bytes it
+// points into) and the arena must outlive the Classifier. Not thread-safe.
+#ifndef LWCL_TINYML_RUNTIME_CLASSIFIER_H_
+#define LWCL_TINYML_RUNTIME_CLASSIFIER_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "tinyml/package/model_package.h"
+#include "tinyml/span.h"
+#include "tinyml/status.h"
+#include "tinyml/dsp/windower.h"
+
+namespace lwcl::tinyml {
+
+struct Result {
+  size_t label = 0;                 // index into the package's labels
+  float confidence = 0.0f;          // probability of `label` (the maximum)
+  float anomaly = 0.0f;             // ~1 at the edge of the training data
+  Span<const float> probabilities;  // one per label; points into the arena
+};
+
+class Classifier {
+ public:
+  // kArenaTooSmall when arena.size < RequiredArenaBytes(package);
+  // kInvalidArgument when the arena is not 4-byte aligned; PlanMemory's
+  // status when the package cannot run (delta, DSP mismatch).
+  Status Init(const PackageView& package, Span<uint8_t> arena);
+
+  // Feeds one sample (axes floats, in the sensor's units) to the windower;
+  // on a full window classifies it and returns true when result() is new.
+  bool PushSample(Span<const float> sample);
+  // Forgets the partial window (e.g. after a gap in the stream).
+  void ResetStream();
+
+  // Classifies one window (window_samples * axes floats, [sample][axis]).
+  Status ClassifyWindow(Span<const float> window, Result* out);
+  // Classifies an already computed raw feature vector (feature_count floats),
+  // skipping the DSP: for evaluation on stored features.
+  Status ClassifyFeatures(Span<const float> raw_features, Result* out);
+
+  // Replaces the package's normalisation (on-device re-normalisation). Both
+  // spans hold feature_count floats, std all > 0, and must outlive their use;
+  // empty spans restore the package's own.
+  Status SetNormalization(Span<const float> mean, Span<const float> std);
+
+  const Result& result() const { return result_; }
+  Span<const float> features() const { return features_; }  // last, normalised
+  Span<const float> logits() const { return logits_; }      // last, dequantised
+  const PackageView* package() const { return package_; }
+
+ private:
+  Status Run(Result* out);  // from normalised features_ to a result
+
+  const PackageView* package_ = nullptr;
+  Windower windower_;
+  Span<float> scratch_;
+  Span<float> features_;
+  Span<float> logits_;
+  Span<float> probabilities_;
+  Span<int8_t> activations_[2];
+  Span<const float> mean_;
+  Span<const float> std_;
+  Result result_;
+};
+
+}  // namespace lwcl::tinyml
+
+#endif  // LWCL_TINYML_RUNTIME_CLASSIFIER_H_
