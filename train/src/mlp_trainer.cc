@@ -6,10 +6,16 @@
 #include <stdexcept>
 #include <string>
 
+#include "tinyml/kernels/dense.h"
+#include "tinyml/kernels/softmax.h"
+#include "tinyml/learn/dense_gradient.h"
 #include "train/rng.h"
 
 namespace lwcl::train {
 namespace {
+
+tinyml::Span<const float> View(const std::vector<float>& v) { return {v.data(), v.size()}; }
+tinyml::Span<float> View(std::vector<float>& v) { return {v.data(), v.size()}; }
 
 // Adam moments of one layer, shaped like its weights and bias.
 struct AdamState {
@@ -22,32 +28,18 @@ struct Activations {
   std::vector<std::vector<float>> acts;
 };
 
+// The core's own kernels, so training optimises the arithmetic the float
+// reference (FloatForward) and the device's head learner run.
 void Forward(const std::vector<FloatLayer>& layers, std::span<const float> input, Activations& a) {
   a.acts.resize(layers.size() + 1);
   a.acts[0].assign(input.begin(), input.end());
   for (size_t l = 0; l < layers.size(); ++l) {
     const FloatLayer& layer = layers[l];
-    const std::vector<float>& x = a.acts[l];
     std::vector<float>& y = a.acts[l + 1];
     y.resize(static_cast<size_t>(layer.out));
-    const size_t in = static_cast<size_t>(layer.in);
-    for (size_t o = 0; o < y.size(); ++o) {
-      const float* w = layer.weights.data() + o * in;
-      float sum = layer.bias[o];
-      for (size_t i = 0; i < in; ++i) sum += w[i] * x[i];
-      y[o] = sum;
-    }
-    if (layer.activation == Activation::kRelu) {
-      for (float& v : y) v = std::max(v, 0.0f);
-    } else if (layer.activation == Activation::kSoftmax) {
-      const float peak = *std::max_element(y.begin(), y.end());
-      float total = 0.0f;
-      for (float& v : y) {
-        v = std::exp(v - peak);
-        total += v;
-      }
-      for (float& v : y) v /= total;
-    }
+    tinyml::DenseFloat(View(layer.weights), View(layer.bias), View(a.acts[l]),
+                       layer.activation == Activation::kRelu, View(y));
+    if (layer.activation == Activation::kSoftmax) tinyml::Softmax(View(y), View(y));
   }
 }
 
@@ -98,6 +90,190 @@ void CheckLabels(const FeatureMatrix& m, size_t classes, const char* what) {
   }
 }
 
+void CheckTrainInputs(const FeatureMatrix& train, const FeatureMatrix& validation, size_t classes,
+                      const MlpTrainOptions& options) {
+  if (classes < 2) throw std::invalid_argument("need at least two classes");
+  if (train.rows() == 0 || train.dim == 0) throw std::invalid_argument("empty training set");
+  if (validation.rows() > 0 && validation.dim != train.dim) {
+    throw std::invalid_argument("validation features differ in width from training features");
+  }
+  CheckLabels(train, classes, "train");
+  CheckLabels(validation, classes, "validation");
+  for (int h : options.hidden) {
+    if (h < 1 || h > kMaxHiddenUnits) {
+      throw std::invalid_argument("hidden layer size " + std::to_string(h) + " outside 1.." +
+                                  std::to_string(kMaxHiddenUnits));
+    }
+  }
+  if (options.batch_size < 1 || options.max_epochs < 1 || options.patience < 1) {
+    throw std::invalid_argument("batch size, epochs and patience must be positive");
+  }
+}
+
+// Normalisation from the training split only.
+void FitNormalisation(const FeatureMatrix& train, float std_floor, FloatModel& model) {
+  const size_t dim = train.dim;
+  const size_t n = train.rows();
+  model.feature_mean.assign(dim, 0.0f);
+  model.feature_std.assign(dim, 0.0f);
+  for (size_t j = 0; j < dim; ++j) {
+    double sum = 0.0;
+    for (size_t r = 0; r < n; ++r) sum += static_cast<double>(train.values[r * dim + j]);
+    const double mean = sum / static_cast<double>(n);
+    double var = 0.0;
+    for (size_t r = 0; r < n; ++r) {
+      const double d = static_cast<double>(train.values[r * dim + j]) - mean;
+      var += d * d;
+    }
+    model.feature_mean[j] = static_cast<float>(mean);
+    model.feature_std[j] =
+        std::max(static_cast<float>(std::sqrt(var / static_cast<double>(n))), std_floor);
+  }
+}
+
+// n / (classes * n_c), so a balanced set has all weights 1; all 1 when off.
+std::vector<float> ClassWeights(const FeatureMatrix& train, size_t classes, bool enabled) {
+  std::vector<float> weight(classes, 1.0f);
+  if (!enabled) return weight;
+  std::vector<size_t> counts(classes, 0);
+  for (int label : train.labels) ++counts[static_cast<size_t>(label)];
+  for (size_t c = 0; c < classes; ++c) {
+    if (counts[c] > 0) {
+      weight[c] = static_cast<float>(static_cast<double>(train.rows()) /
+                                     (static_cast<double>(classes * counts[c])));
+    }
+  }
+  return weight;
+}
+
+// He-uniform (ReLU) / Glorot-uniform (softmax) initialisation.
+std::vector<FloatLayer> InitialLayers(size_t dim, const std::vector<int>& hidden, size_t classes,
+                                      Rng& rng) {
+  std::vector<int> widths;
+  widths.push_back(static_cast<int>(dim));
+  widths.insert(widths.end(), hidden.begin(), hidden.end());
+  widths.push_back(static_cast<int>(classes));
+  std::vector<FloatLayer> layers;
+  for (size_t l = 0; l + 1 < widths.size(); ++l) {
+    FloatLayer layer;
+    layer.in = widths[l];
+    layer.out = widths[l + 1];
+    const bool last = l + 2 == widths.size();
+    layer.activation = last ? Activation::kSoftmax : Activation::kRelu;
+    const float fan_in = static_cast<float>(layer.in);
+    const float limit = last ? std::sqrt(6.0f / (fan_in + static_cast<float>(layer.out)))
+                             : std::sqrt(6.0f / fan_in);
+    layer.weights.resize(static_cast<size_t>(layer.in) * static_cast<size_t>(layer.out));
+    for (float& w : layer.weights) w = rng.Uniform(-limit, limit);
+    layer.bias.assign(static_cast<size_t>(layer.out), 0.0f);
+    layers.push_back(std::move(layer));
+  }
+  return layers;
+}
+
+// Mini-batch Adam over every layer: gradient sums per batch, one step per
+// batch with bias correction and L2 on the weights.
+class AdamOptimiser {
+ public:
+  AdamOptimiser(const std::vector<FloatLayer>& layers, const MlpTrainOptions& options)
+      : options_(options), adam_(layers.size()), grads_(layers.size()), delta_(layers.size()) {
+    for (size_t l = 0; l < layers.size(); ++l) {
+      adam_[l].mw.assign(layers[l].weights.size(), 0.0f);
+      adam_[l].vw.assign(layers[l].weights.size(), 0.0f);
+      adam_[l].mb.assign(layers[l].bias.size(), 0.0f);
+      adam_[l].vb.assign(layers[l].bias.size(), 0.0f);
+      grads_[l].weights.assign(layers[l].weights.size(), 0.0f);
+      grads_[l].bias.assign(layers[l].bias.size(), 0.0f);
+    }
+  }
+
+  void StartBatch() {
+    for (FloatLayer& g : grads_) {
+      std::fill(g.weights.begin(), g.weights.end(), 0.0f);
+      std::fill(g.bias.begin(), g.bias.end(), 0.0f);
+    }
+  }
+
+  // Backpropagates one sample of weighted softmax cross-entropy.
+  void AddSample(const std::vector<FloatLayer>& layers, const Activations& a, int label,
+                 float weight) {
+    const size_t last = layers.size() - 1;
+    delta_[last].resize(a.acts.back().size());
+    tinyml::SoftmaxCrossEntropyDelta(View(a.acts.back()), static_cast<size_t>(label), weight,
+                                     View(delta_[last]));
+    for (size_t l = last + 1; l-- > 0;) {
+      tinyml::AccumulateDenseGradient(View(a.acts[l]), View(delta_[l]), View(grads_[l].weights),
+                                      View(grads_[l].bias));
+      if (l == 0) break;
+      // Every hidden layer is a ReLU, so its output gates the delta.
+      delta_[l - 1].resize(a.acts[l].size());
+      tinyml::DenseInputDelta(View(layers[l].weights), View(delta_[l]), View(a.acts[l]),
+                              /*input_relu=*/true, View(delta_[l - 1]));
+    }
+  }
+
+  // One Adam step with the mean of the batch's `samples` gradients.
+  void Step(std::vector<FloatLayer>& layers, size_t samples) {
+    const float scale = 1.0f / static_cast<float>(samples);
+    ++step_;
+    const float correction1 = 1.0f - std::pow(options_.beta1, static_cast<float>(step_));
+    const float correction2 = 1.0f - std::pow(options_.beta2, static_cast<float>(step_));
+    const auto update = [&](std::vector<float>& param, const std::vector<float>& grad,
+                            std::vector<float>& m, std::vector<float>& v, float l2) {
+      for (size_t i = 0; i < param.size(); ++i) {
+        const float gi = grad[i] * scale + l2 * param[i];
+        m[i] = options_.beta1 * m[i] + (1.0f - options_.beta1) * gi;
+        v[i] = options_.beta2 * v[i] + (1.0f - options_.beta2) * gi * gi;
+        const float m_hat = m[i] / correction1;
+        const float v_hat = v[i] / correction2;
+        param[i] -= options_.learning_rate * m_hat / (std::sqrt(v_hat) + options_.epsilon);
+      }
+    };
+    for (size_t l = 0; l < layers.size(); ++l) {
+      update(layers[l].weights, grads_[l].weights, adam_[l].mw, adam_[l].vw, options_.l2);
+      update(layers[l].bias, grads_[l].bias, adam_[l].mb, adam_[l].vb, 0.0f);
+    }
+  }
+
+ private:
+  const MlpTrainOptions& options_;
+  std::vector<AdamState> adam_;
+  std::vector<FloatLayer> grads_;
+  std::vector<std::vector<float>> delta_;  // dLoss/dz per layer
+  int step_ = 0;
+};
+
+// One pass over the shuffled training rows; returns the mean of the batches'
+// mean class-weighted loss.
+double TrainEpoch(std::vector<FloatLayer>& layers, AdamOptimiser& adam,
+                  const std::vector<float>& x_train, const FeatureMatrix& train,
+                  const std::vector<float>& class_weight, std::vector<size_t>& order,
+                  size_t batch_size, Rng& rng) {
+  const size_t n = train.rows();
+  const size_t dim = train.dim;
+  rng.Shuffle(std::span<size_t>(order));
+  Activations a;
+  double epoch_loss = 0.0;
+  size_t batches = 0;
+  for (size_t begin = 0; begin < n; begin += batch_size) {
+    const size_t end = std::min(n, begin + batch_size);
+    adam.StartBatch();
+    double batch_loss = 0.0;
+    for (size_t k = begin; k < end; ++k) {
+      const size_t r = order[k];
+      const int label = train.labels[r];
+      const float weight = class_weight[static_cast<size_t>(label)];
+      Forward(layers, std::span<const float>(x_train).subspan(r * dim, dim), a);
+      batch_loss += static_cast<double>(weight * CrossEntropy(a.acts.back(), label));
+      adam.AddSample(layers, a, label, weight);
+    }
+    epoch_loss += batch_loss / static_cast<double>(end - begin);
+    ++batches;
+    adam.Step(layers, end - begin);
+  }
+  return epoch_loss / static_cast<double>(std::max<size_t>(batches, 1));
+}
+
 }  // namespace
 
 void ComputeCentroids(std::span<const float> normalised, size_t dim, std::span<const int> labels,
@@ -144,99 +320,24 @@ void ComputeCentroids(std::span<const float> normalised, size_t dim, std::span<c
 
 MlpTrainResult TrainMlp(const FeatureMatrix& train, const FeatureMatrix& validation, size_t classes,
                         const MlpTrainOptions& options) {
+  CheckTrainInputs(train, validation, classes, options);
   const size_t dim = train.dim;
   const size_t n = train.rows();
-  if (classes < 2) throw std::invalid_argument("need at least two classes");
-  if (n == 0 || dim == 0) throw std::invalid_argument("empty training set");
-  if (validation.rows() > 0 && validation.dim != dim) {
-    throw std::invalid_argument("validation features differ in width from training features");
-  }
-  CheckLabels(train, classes, "train");
-  CheckLabels(validation, classes, "validation");
-  for (int h : options.hidden) {
-    if (h < 1 || h > kMaxHiddenUnits) {
-      throw std::invalid_argument("hidden layer size " + std::to_string(h) + " outside 1.." +
-                                  std::to_string(kMaxHiddenUnits));
-    }
-  }
-  if (options.batch_size < 1 || options.max_epochs < 1 || options.patience < 1) {
-    throw std::invalid_argument("batch size, epochs and patience must be positive");
-  }
 
   MlpTrainResult result;
   FloatModel& model = result.model;
-
-  // Normalisation from the training split only.
-  model.feature_mean.assign(dim, 0.0f);
-  model.feature_std.assign(dim, 0.0f);
-  for (size_t j = 0; j < dim; ++j) {
-    double sum = 0.0;
-    for (size_t r = 0; r < n; ++r) sum += static_cast<double>(train.values[r * dim + j]);
-    const double mean = sum / static_cast<double>(n);
-    double var = 0.0;
-    for (size_t r = 0; r < n; ++r) {
-      const double d = static_cast<double>(train.values[r * dim + j]) - mean;
-      var += d * d;
-    }
-    model.feature_mean[j] = static_cast<float>(mean);
-    model.feature_std[j] =
-        std::max(static_cast<float>(std::sqrt(var / static_cast<double>(n))), options.std_floor);
-  }
+  FitNormalisation(train, options.std_floor, model);
   const std::vector<float> x_train = Normalise(train, model.feature_mean, model.feature_std);
   const std::vector<float> x_val = Normalise(validation, model.feature_mean, model.feature_std);
+  const std::vector<float> class_weight = ClassWeights(train, classes, options.class_weights);
 
-  // Class weights: n / (classes * n_c), so a balanced set has all weights 1.
-  std::vector<float> class_weight(classes, 1.0f);
-  if (options.class_weights) {
-    std::vector<size_t> counts(classes, 0);
-    for (int label : train.labels) ++counts[static_cast<size_t>(label)];
-    for (size_t c = 0; c < classes; ++c) {
-      if (counts[c] > 0) {
-        class_weight[c] =
-            static_cast<float>(static_cast<double>(n) / (static_cast<double>(classes * counts[c])));
-      }
-    }
-  }
-
-  // Layers, He-uniform (ReLU) / Glorot-uniform (softmax) initialisation.
   Rng rng(options.seed);
-  std::vector<int> widths;
-  widths.push_back(static_cast<int>(dim));
-  widths.insert(widths.end(), options.hidden.begin(), options.hidden.end());
-  widths.push_back(static_cast<int>(classes));
   std::vector<FloatLayer>& layers = model.layers;
-  layers.clear();
-  for (size_t l = 0; l + 1 < widths.size(); ++l) {
-    FloatLayer layer;
-    layer.in = widths[l];
-    layer.out = widths[l + 1];
-    const bool last = l + 2 == widths.size();
-    layer.activation = last ? Activation::kSoftmax : Activation::kRelu;
-    const float fan_in = static_cast<float>(layer.in);
-    const float limit = last ? std::sqrt(6.0f / (fan_in + static_cast<float>(layer.out)))
-                             : std::sqrt(6.0f / fan_in);
-    layer.weights.resize(static_cast<size_t>(layer.in) * static_cast<size_t>(layer.out));
-    for (float& w : layer.weights) w = rng.Uniform(-limit, limit);
-    layer.bias.assign(static_cast<size_t>(layer.out), 0.0f);
-    layers.push_back(std::move(layer));
-  }
-
-  std::vector<AdamState> adam(layers.size());
-  std::vector<FloatLayer> grads(layers.size());
-  for (size_t l = 0; l < layers.size(); ++l) {
-    adam[l].mw.assign(layers[l].weights.size(), 0.0f);
-    adam[l].vw.assign(layers[l].weights.size(), 0.0f);
-    adam[l].mb.assign(layers[l].bias.size(), 0.0f);
-    adam[l].vb.assign(layers[l].bias.size(), 0.0f);
-    grads[l].weights.assign(layers[l].weights.size(), 0.0f);
-    grads[l].bias.assign(layers[l].bias.size(), 0.0f);
-  }
+  layers = InitialLayers(dim, options.hidden, classes, rng);
+  AdamOptimiser adam(layers, options);
 
   std::vector<size_t> order(n);
   for (size_t i = 0; i < n; ++i) order[i] = i;
-  Activations a;
-  std::vector<std::vector<float>> delta(layers.size());  // dLoss/dz per layer
-  int step = 0;
   std::vector<FloatLayer> best_layers = layers;
   float best_loss = std::numeric_limits<float>::infinity();
   float best_accuracy = -1.0f;
@@ -244,83 +345,10 @@ MlpTrainResult TrainMlp(const FeatureMatrix& train, const FeatureMatrix& validat
   const size_t batch_size = static_cast<size_t>(options.batch_size);
 
   for (int epoch = 1; epoch <= options.max_epochs; ++epoch) {
-    rng.Shuffle(std::span<size_t>(order));
-    double epoch_loss = 0.0;
-    size_t batches = 0;
-    for (size_t begin = 0; begin < n; begin += batch_size) {
-      const size_t end = std::min(n, begin + batch_size);
-      for (FloatLayer& g : grads) {
-        std::fill(g.weights.begin(), g.weights.end(), 0.0f);
-        std::fill(g.bias.begin(), g.bias.end(), 0.0f);
-      }
-      double batch_loss = 0.0;
-      for (size_t k = begin; k < end; ++k) {
-        const size_t r = order[k];
-        const int label = train.labels[r];
-        const float weight = class_weight[static_cast<size_t>(label)];
-        Forward(layers, std::span<const float>(x_train).subspan(r * dim, dim), a);
-        batch_loss += static_cast<double>(weight * CrossEntropy(a.acts.back(), label));
-
-        // Softmax + cross-entropy: dL/dz = p - onehot, scaled by the weight.
-        const size_t last = layers.size() - 1;
-        delta[last] = a.acts.back();
-        delta[last][static_cast<size_t>(label)] -= 1.0f;
-        for (float& d : delta[last]) d *= weight;
-        for (size_t l = last + 1; l-- > 0;) {
-          const FloatLayer& layer = layers[l];
-          const size_t in = static_cast<size_t>(layer.in);
-          const std::vector<float>& x = a.acts[l];
-          FloatLayer& g = grads[l];
-          for (size_t o = 0; o < delta[l].size(); ++o) {
-            const float d = delta[l][o];
-            if (d == 0.0f) continue;
-            g.bias[o] += d;
-            float* gw = g.weights.data() + o * in;
-            for (size_t i = 0; i < in; ++i) gw[i] += d * x[i];
-          }
-          if (l == 0) break;
-          // Back through this layer's weights and the previous ReLU.
-          std::vector<float>& prev = delta[l - 1];
-          prev.assign(in, 0.0f);
-          for (size_t o = 0; o < delta[l].size(); ++o) {
-            const float d = delta[l][o];
-            if (d == 0.0f) continue;
-            const float* w = layer.weights.data() + o * in;
-            for (size_t i = 0; i < in; ++i) prev[i] += d * w[i];
-          }
-          for (size_t i = 0; i < in; ++i) {
-            if (x[i] <= 0.0f) prev[i] = 0.0f;
-          }
-        }
-      }
-      const float scale = 1.0f / static_cast<float>(end - begin);
-      epoch_loss += batch_loss / static_cast<double>(end - begin);
-      ++batches;
-
-      ++step;
-      const float correction1 = 1.0f - std::pow(options.beta1, static_cast<float>(step));
-      const float correction2 = 1.0f - std::pow(options.beta2, static_cast<float>(step));
-      const auto update = [&](std::vector<float>& param, const std::vector<float>& grad,
-                              std::vector<float>& m, std::vector<float>& v, float l2) {
-        for (size_t i = 0; i < param.size(); ++i) {
-          const float gi = grad[i] * scale + l2 * param[i];
-          m[i] = options.beta1 * m[i] + (1.0f - options.beta1) * gi;
-          v[i] = options.beta2 * v[i] + (1.0f - options.beta2) * gi * gi;
-          const float m_hat = m[i] / correction1;
-          const float v_hat = v[i] / correction2;
-          param[i] -= options.learning_rate * m_hat / (std::sqrt(v_hat) + options.epsilon);
-        }
-      };
-      for (size_t l = 0; l < layers.size(); ++l) {
-        update(layers[l].weights, grads[l].weights, adam[l].mw, adam[l].vw, options.l2);
-        update(layers[l].bias, grads[l].bias, adam[l].mb, adam[l].vb, 0.0f);
-      }
-    }
-
     EpochStats stats;
     stats.epoch = epoch;
-    stats.train_loss =
-        static_cast<float>(epoch_loss / static_cast<double>(std::max<size_t>(batches, 1)));
+    stats.train_loss = static_cast<float>(
+        TrainEpoch(layers, adam, x_train, train, class_weight, order, batch_size, rng));
     {
       float end_of_epoch_loss = 0.0f;  // the learning curve keeps the batch mean instead
       Score(layers, x_train, dim, train.labels, end_of_epoch_loss, stats.train_accuracy);
