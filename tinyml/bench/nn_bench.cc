@@ -5,27 +5,49 @@
 
 #include <cmath>
 #include <cstdint>
+#include <random>
 #include <vector>
 
-#include "../tests/nn_test_models.h"
+#include "int8_test_models.h"
 #include "tinyml/runtime/classifier.h"
 #include "tinyml/kernels/dense.h"
 #include "tinyml/runtime/memory_plan.h"
 #include "tinyml/package/model_package.h"
 #include "tinyml/kernels/quantization.h"
 #include "tinyml/kernels/softmax.h"
-#include "train/package_writer.h"
-#include "train/quantizer.h"
 
 namespace {
 
 using namespace lwcl;  // NOLINT: a benchmark main
 
+// The int8 test model, plus the float layers it stands for (its weights and
+// biases dequantised) for the float benchmark, and one raw input near its
+// normalisation.
+struct FloatLayer {
+  std::vector<float> weights, bias;
+};
+
 struct Motion {
-  train::FloatModel model = testing::RandomModel(1, testing::MotionDsp(), {32, 16}, 3);
-  train::QuantizedModel quantized =
-      train::QuantizeModel(model, testing::RandomInputs(model, 200, 2));
-  std::vector<float> input = testing::RandomInputs(model, 1, 3)[0];
+  Motion() {
+    for (const testing::Int8TestLayer& l : model.layers) {
+      FloatLayer f;
+      for (size_t k = 0; k < l.weights.size(); ++k) {
+        f.weights.push_back(static_cast<float>(l.weights[k]) * l.weight_scales[k / l.in]);
+      }
+      for (size_t o = 0; o < l.bias.size(); ++o) {
+        f.bias.push_back(static_cast<float>(l.bias[o]) * l.input_scale * l.weight_scales[o]);
+      }
+      float_layers.push_back(std::move(f));
+    }
+    std::mt19937 rng(3);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (size_t i = 0; i < model.feature_mean.size(); ++i) {
+      input.push_back(model.feature_mean[i] + model.feature_std[i] * normal(rng));
+    }
+  }
+  testing::Int8TestModel model = testing::RandomInt8Model(1, testing::MotionDsp(), {32, 16}, 3);
+  std::vector<FloatLayer> float_layers;
+  std::vector<float> input;
 };
 
 const Motion& TheModel() {
@@ -45,7 +67,7 @@ void BM_FloatForward(benchmark::State& state) {
     for (size_t i = 0; i < a.size(); ++i) {
       a[i] = (m.input[i] - m.model.feature_mean[i]) / m.model.feature_std[i];
     }
-    const auto& L = m.model.layers;
+    const auto& L = m.float_layers;
     tinyml::DenseFloat(C(L[0].weights), C(L[0].bias), C(a), true,
                        tinyml::Span<float>(b.data(), 32));
     tinyml::DenseFloat(C(L[1].weights), C(L[1].bias), C(b), true,
@@ -62,8 +84,8 @@ void BM_Int8Forward(benchmark::State& state) {
   const Motion& m = TheModel();
   std::vector<int8_t> a(39), b(32), c(16), out(3);
   std::vector<float> logits(3), p(3);
-  const auto& Q = m.quantized.layers;
-  auto run = [](const train::QuantizedLayer& l, const std::vector<int8_t>& x,
+  const auto& Q = m.model.layers;
+  auto run = [](const testing::Int8TestLayer& l, const std::vector<int8_t>& x,
                 std::vector<int8_t>& y) {
     tinyml::Int8DenseParams params;
     params.input_zero_point = l.input_zero_point;
@@ -93,7 +115,7 @@ BENCHMARK(BM_Int8Forward);
 
 void BM_ClassifierWindow(benchmark::State& state) {
   const Motion& m = TheModel();
-  const std::vector<uint8_t> bytes = train::WritePackage(m.model, m.quantized);
+  const std::vector<uint8_t> bytes = m.model.Bytes();
   tinyml::PackageView view;
   if (tinyml::ReadPackage(C(bytes), &view) != tinyml::Status::kOk) {
     state.SkipWithError("package does not read");

@@ -15,14 +15,12 @@
 #include <cstring>
 #include <vector>
 
-#include "../tests/nn_test_models.h"
+#include "int8_test_models.h"
 #include "tinyml/runtime/classifier.h"
 #include "tinyml/runtime/memory_plan.h"
 #include "tinyml/package/model_package.h"
 #include "tinyml/package/package_format.h"
 #include "tinyml/package/sha256.h"
-#include "train/package_writer.h"
-#include "train/quantizer.h"
 
 namespace {
 
@@ -68,9 +66,8 @@ void Exercise(Aligned& b) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  const train::FloatModel m = testing::RandomModel(1, testing::SmallDsp(), {6}, 3);
   g_seed = new std::vector<uint8_t>(
-      train::WritePackage(m, train::QuantizeModel(m, testing::RandomInputs(m, 16, 2))));
+      testing::RandomInt8Model(1, testing::SmallDsp(), {6}, 3).Bytes());
   return 0;
 }
 

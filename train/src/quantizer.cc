@@ -38,22 +38,9 @@ int32_t SaturatingRound(double v) {
 }  // namespace
 
 void QuantizeMultiplier(double real, int32_t* multiplier, int32_t* shift) {
-  if (!std::isfinite(real) || real < 0.0 || real >= 1073741824.0) {
+  if (tinyml::QuantizeMultiplier(real, multiplier, shift) != tinyml::Status::kOk) {
     throw std::invalid_argument("quantizer: rescale factor out of range: " + std::to_string(real));
   }
-  *multiplier = 0;
-  *shift = 0;
-  if (real == 0.0) return;
-  int exponent = 0;
-  const double fraction = std::frexp(real, &exponent);  // real = fraction * 2^exponent
-  int64_t q = std::llround(fraction * 2147483648.0);
-  if (q == (int64_t{1} << 31)) {  // rounding reached 1.0
-    q /= 2;
-    ++exponent;
-  }
-  if (exponent < -31) return;  // below what a Q31 shift can express: 0
-  *multiplier = static_cast<int32_t>(q);
-  *shift = exponent;
 }
 
 QuantizedModel QuantizeModel(const FloatModel& model,

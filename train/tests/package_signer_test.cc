@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "../../tinyml/tests/nn_test_models.h"
+#include "float_test_models.h"
 #include "tinyml/package/package_format.h"
 #include "train/package_writer.h"
 

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "../../tinyml/tests/nn_test_models.h"
+#include "float_test_models.h"
 #include "tinyml/package/model_package.h"
 #include "tinyml/package/package_format.h"
 

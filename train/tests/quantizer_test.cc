@@ -8,7 +8,7 @@
 #include <cmath>
 #include <vector>
 
-#include "../../tinyml/tests/nn_test_models.h"
+#include "float_test_models.h"
 #include "train/float_forward.h"
 
 namespace lwcl::train {

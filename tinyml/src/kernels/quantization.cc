@@ -56,3 +56,25 @@ int8_t QuantizeToInt8(float value, float scale, int32_t zero_point) {
 }
 
 }  // namespace lwcl::tinyml
+
+namespace lwcl::tinyml {
+
+Status QuantizeMultiplier(double real, int32_t* multiplier, int32_t* shift) {
+  if (!std::isfinite(real) || real < 0.0 || real >= 1073741824.0) return Status::kInvalidArgument;
+  *multiplier = 0;
+  *shift = 0;
+  if (real == 0.0) return Status::kOk;
+  int exponent = 0;
+  const double fraction = std::frexp(real, &exponent);  // real = fraction * 2^exponent
+  int64_t q = std::llround(fraction * 2147483648.0);
+  if (q == (int64_t{1} << 31)) {  // rounding reached 1.0
+    q /= 2;
+    ++exponent;
+  }
+  if (exponent < -31) return Status::kOk;  // below what a Q31 shift can express: 0
+  *multiplier = static_cast<int32_t>(q);
+  *shift = exponent;
+  return Status::kOk;
+}
+
+}  // namespace lwcl::tinyml

@@ -43,9 +43,8 @@ struct QuantizedModel {
 QuantizedModel QuantizeModel(const FloatModel& model,
                              std::span<const std::vector<float>> calibration_raw_features);
 
-// real = multiplier * 2^(shift - 31), multiplier in [2^30, 2^31). A real
-// below 2^-32 becomes (0, 0); real must be finite, >= 0 and < 2^30, else
-// std::invalid_argument.
+// tinyml::QuantizeMultiplier (real = multiplier * 2^(shift - 31)), throwing
+// std::invalid_argument where the core returns kInvalidArgument.
 void QuantizeMultiplier(double real, int32_t* multiplier, int32_t* shift);
 
 // The int8 forward pass exactly as the device's Classifier runs it (the

@@ -12,6 +12,8 @@
 
 #include <cstdint>
 
+#include "tinyml/status.h"
+
 namespace lwcl::tinyml {
 
 // x * multiplier * 2^shift / 2^31, rounded to nearest, saturating to int32.
@@ -20,6 +22,12 @@ namespace lwcl::tinyml {
 // MultiplyByQuantizedMultiplier except that a left shift that would overflow
 // saturates instead of being undefined.
 int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t multiplier, int shift);
+
+// The inverse: real = multiplier * 2^(shift - 31), multiplier in [2^30, 2^31).
+// A real below 2^-32 becomes (0, 0). kInvalidArgument (outputs untouched)
+// unless real is finite, >= 0 and < 2^30. The host quantiser uses it for
+// every layer; the device needs it when it re-quantises a head it adapted.
+Status QuantizeMultiplier(double real, int32_t* multiplier, int32_t* shift);
 
 // round(value / scale) + zero_point, saturated to [-128, 127]. NaN maps to the
 // zero point. `scale` must be positive.

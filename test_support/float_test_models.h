@@ -1,11 +1,13 @@
-// Test models for the neural-network, package and classifier tests.
+// Float test models for the trainer's quantiser, writer and signer tests and
+// for the tests that check the device's reader and classifier agree with the
+// trainer's packages.
 //
-// Small random FloatModels whose DSP configuration really produces their
-// feature count (so they can be written, read and run end to end), plus
-// calibration vectors drawn around their normalisation. Deterministic per
-// seed. Test-only: shared by tinyml/tests and train/tests.
-#ifndef LWCL_TINYML_TESTS_NN_TEST_MODELS_H_
-#define LWCL_TINYML_TESTS_NN_TEST_MODELS_H_
+// Small random train::FloatModels whose DSP configuration really produces
+// their feature count (so they can be written, read and run end to end),
+// plus calibration vectors drawn around their normalisation. Deterministic
+// per seed. Tests that need no trainer use int8_test_models.h instead.
+#ifndef LWCL_TEST_SUPPORT_FLOAT_TEST_MODELS_H_
+#define LWCL_TEST_SUPPORT_FLOAT_TEST_MODELS_H_
 
 #include <cmath>
 #include <cstdint>
@@ -13,24 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "test_dsp.h"
 #include "tinyml/dsp/spectral_config.h"
 #include "tinyml/dsp/spectral_features.h"
 #include "train/float_model.h"
 
 namespace lwcl::testing {
-
-// 1 axis, 16-sample windows, FFT 16: 5 statistics + 8 bins = 13 features.
-inline tinyml::SpectralConfig SmallDsp() {
-  tinyml::SpectralConfig c;
-  c.axes = 1;
-  c.window_samples = 16;
-  c.sample_rate_hz = 16.0f;
-  c.fft_length = 16;
-  return c;
-}
-
-// 3 axes, 52 samples at 26 Hz, FFT 16: the default motion model, 39 features.
-inline tinyml::SpectralConfig MotionDsp() { return tinyml::SpectralConfig(); }
 
 // A random model: features -> hidden (ReLU) ... -> classes (softmax).
 inline train::FloatModel RandomModel(uint32_t seed, const tinyml::SpectralConfig& dsp,
@@ -85,4 +75,4 @@ inline std::vector<std::vector<float>> RandomInputs(const train::FloatModel& m, 
 
 }  // namespace lwcl::testing
 
-#endif  // LWCL_TINYML_TESTS_NN_TEST_MODELS_H_
+#endif  // LWCL_TEST_SUPPORT_FLOAT_TEST_MODELS_H_

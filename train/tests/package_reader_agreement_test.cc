@@ -1,5 +1,6 @@
-// Model package: write -> read round trip, and every corruption refused with
-// its own status.
+// The device's package reader on the trainer's packages: write -> read round
+// trip, and every corruption refused with its own status. The reader's
+// trainer-free tests are tinyml/tests/package_writer_test.cc.
 #include "tinyml/package/model_package.h"
 
 #include <gtest/gtest.h>
@@ -9,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "nn_test_models.h"
+#include "float_test_models.h"
 #include "tinyml/package/package_format.h"
 #include "tinyml/package/sha256.h"
 #include "train/package_writer.h"
