@@ -60,15 +60,9 @@ struct TrainFlags {
 };
 
 
-void RunTrain(const TrainFlags& f) {
+// Reads the signing key before training, so a bad key fails in a second.
+std::optional<lwcl::train::Ed25519PrivateKey> ReadSignKey(const TrainFlags& f) {
   using namespace lwcl::train;
-  const auto started = std::chrono::steady_clock::now();
-  if (f.split != "by-recording") {
-    throw CLI::ValidationError("--split",
-                               "only 'by-recording' is supported: splitting by window puts "
-                               "overlapping windows of one recording in both train and test");
-  }
-  // Read the signing key before training, so a bad key fails in a second.
   std::optional<Ed25519PrivateKey> sign_key;
   if (!f.sign_key.empty()) {
     if (f.out.empty()) throw CLI::ValidationError("--sign-key", "needs --out: nothing to sign");
@@ -78,7 +72,11 @@ void RunTrain(const TrainFlags& f) {
       throw std::runtime_error(f.sign_key + ": " + e.what());
     }
   }
+  return sign_key;
+}
 
+void CheckHidden(const TrainFlags& f) {
+  using lwcl::train::kMaxHiddenUnits;
   for (int h : f.hidden) {
     if (h < 1 || h > kMaxHiddenUnits) {
       throw CLI::ValidationError("--hidden", "each hidden layer needs 1.." +
@@ -86,7 +84,12 @@ void RunTrain(const TrainFlags& f) {
                                                  std::to_string(h));
     }
   }
+}
 
+using ProgressClock = std::shared_ptr<std::chrono::steady_clock::time_point>;
+
+lwcl::train::DatasetLoadOptions LoadOptionsFrom(const TrainFlags& f, const ProgressClock& last_progress) {
+  using namespace lwcl::train;
   DatasetLoadOptions load;
   load.csv.sample_rate_hz = f.input_rate_hz;
   load.labels = f.labels;
@@ -101,7 +104,6 @@ void RunTrain(const TrainFlags& f) {
                                                f.format);
   }
   // Long loads say how far they are, at most every two seconds.
-  auto last_progress = std::make_shared<std::chrono::steady_clock::time_point>(started);
   load.progress = [last_progress](size_t done, size_t total) {
     const auto now = std::chrono::steady_clock::now();
     if (done == total || now - *last_progress >= std::chrono::seconds(2)) {
@@ -115,37 +117,35 @@ void RunTrain(const TrainFlags& f) {
       throw CLI::ValidationError("--units", "expected auto, g, mg or m/s2, got " + f.units);
     load.csv.units = units;
   }
-  const DatasetFormat format =
-      load.format == DatasetFormat::kAuto ? DetectDatasetFormat(f.dataset_dir) : load.format;
-  load.format = format;
-  spdlog::info("loading {} ({})", f.dataset_dir, DatasetFormatName(format));
-  const Dataset loaded = LoadDataset(f.dataset_dir, load);
-  PrepareOptions prepare;
-  prepare.axes = f.axes;
-  prepare.rate_hz = f.rate_hz;
-  const Dataset dataset = PrepareDataset(loaded, prepare);
-  {
-    std::string classes;
-    const std::vector<size_t> per_class = dataset.RecordingsPerClass();
-    for (size_t c = 0; c < dataset.labels.size(); ++c) {
-      classes += (c ? ", " : "") + dataset.labels[c] + " " + std::to_string(per_class[c]);
-    }
-    spdlog::info("{} recordings in {} classes ({})", dataset.recordings.size(),
-                 dataset.labels.size(), classes);
-    std::string axes;
-    for (const std::string& a : dataset.recordings.front().axes) axes += (axes.empty() ? "" : ",") + a;
-    spdlog::info("axes {} at {} Hz{}", axes, dataset.recordings.front().sample_rate_hz,
-                 f.rate_hz > 0.0f ? " (resampled)" : "");
-    const std::vector<size_t> unlabelled = dataset.UnlabelledRecordings();
-    if (!unlabelled.empty()) {
-      spdlog::info(
-          "{} recordings have no known class (e.g. {} labelled '{}'): they are classified and "
-          "listed in the report, not scored",
-          unlabelled.size(), dataset.recordings[unlabelled.front()].source,
-          dataset.recordings[unlabelled.front()].label);
-    }
-  }
+  return load;
+}
 
+void LogDataset(const lwcl::train::Dataset& dataset, const TrainFlags& f) {
+  std::string classes;
+  const std::vector<size_t> per_class = dataset.RecordingsPerClass();
+  for (size_t c = 0; c < dataset.labels.size(); ++c) {
+    classes += (c ? ", " : "") + dataset.labels[c] + " " + std::to_string(per_class[c]);
+  }
+  spdlog::info("{} recordings in {} classes ({})", dataset.recordings.size(),
+               dataset.labels.size(), classes);
+  std::string axes;
+  for (const std::string& a : dataset.recordings.front().axes) axes += (axes.empty() ? "" : ",") + a;
+  spdlog::info("axes {} at {} Hz{}", axes, dataset.recordings.front().sample_rate_hz,
+               f.rate_hz > 0.0f ? " (resampled)" : "");
+  const std::vector<size_t> unlabelled = dataset.UnlabelledRecordings();
+  if (!unlabelled.empty()) {
+    spdlog::info(
+        "{} recordings have no known class (e.g. {} labelled '{}'): they are classified and "
+        "listed in the report, not scored",
+        unlabelled.size(), dataset.recordings[unlabelled.front()].source,
+        dataset.recordings[unlabelled.front()].label);
+  }
+}
+
+lwcl::train::TrainingOptions TrainingOptionsFrom(const TrainFlags& f,
+                                                 const lwcl::train::Dataset& dataset,
+                                                 const ProgressClock& last_progress) {
+  using namespace lwcl::train;
   TrainingOptions options;
   const float rate = dataset.recordings.front().sample_rate_hz;
   const size_t window = SamplesForDuration(rate, f.window_ms);
@@ -193,17 +193,17 @@ void RunTrain(const TrainFlags& f) {
   spdlog::info("window {} samples, stride {} at {} Hz, {} axes, FFT {}{}", window, stride, rate,
                static_cast<int>(options.dsp.axes), options.dsp.fft_length,
                f.augment > 0 ? ", augmented x" + std::to_string(f.augment) : "");
+  return options;
+}
 
-  TrainingRun run = RunTraining(dataset, options);
-  // Sign before reporting, so every report states the size that is shipped.
-  if (sign_key) run.package = SignPackage(run.package, *sign_key);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
+void WriteOutputs(const TrainFlags& f, const lwcl::train::Dataset& dataset,
+                  const lwcl::train::TrainingOptions& options, const lwcl::train::TrainingRun& run,
+                  lwcl::train::DatasetFormat format, bool signed_package, double seconds) {
+  using namespace lwcl::train;
   if (!f.out.empty()) {
     const std::vector<uint8_t>& package = run.package;
     lwcl::apps::WriteFileBytes(f.out, package);
-    spdlog::info("wrote {} ({} bytes{})", f.out, package.size(), sign_key ? ", signed" : "");
+    spdlog::info("wrote {} ({} bytes{})", f.out, package.size(), signed_package ? ", signed" : "");
   } else {
     spdlog::warn("no --out given: the package was not written");
   }
@@ -222,6 +222,39 @@ void RunTrain(const TrainFlags& f) {
     lwcl::apps::WriteFileText(f.html, page);
     spdlog::info("wrote {}", f.html);
   }
+}
+
+void RunTrain(const TrainFlags& f) {
+  using namespace lwcl::train;
+  const auto started = std::chrono::steady_clock::now();
+  if (f.split != "by-recording") {
+    throw CLI::ValidationError("--split",
+                               "only 'by-recording' is supported: splitting by window puts "
+                               "overlapping windows of one recording in both train and test");
+  }
+  const std::optional<Ed25519PrivateKey> sign_key = ReadSignKey(f);
+  CheckHidden(f);
+  const ProgressClock last_progress =
+      std::make_shared<std::chrono::steady_clock::time_point>(started);
+  DatasetLoadOptions load = LoadOptionsFrom(f, last_progress);
+  const DatasetFormat format =
+      load.format == DatasetFormat::kAuto ? DetectDatasetFormat(f.dataset_dir) : load.format;
+  load.format = format;
+  spdlog::info("loading {} ({})", f.dataset_dir, DatasetFormatName(format));
+  const Dataset loaded = LoadDataset(f.dataset_dir, load);
+  PrepareOptions prepare;
+  prepare.axes = f.axes;
+  prepare.rate_hz = f.rate_hz;
+  const Dataset dataset = PrepareDataset(loaded, prepare);
+  LogDataset(dataset, f);
+  const TrainingOptions options = TrainingOptionsFrom(f, dataset, last_progress);
+
+  TrainingRun run = RunTraining(dataset, options);
+  // Sign before reporting, so every report states the size that is shipped.
+  if (sign_key) run.package = SignPackage(run.package, *sign_key);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  WriteOutputs(f, dataset, options, run, format, sign_key.has_value(), seconds);
   std::cout << TrainingReportText(dataset, run);
   char took[64];
   std::snprintf(took, sizeof took, "took %.1f s\n", seconds);
