@@ -65,14 +65,23 @@ bool IsWord(std::string_view text) {
   return true;
 }
 
-// Parses one injector; returns an error message or empty.
-std::string ParseInjector(std::string_view text, DriftInjector* out) {
-  const size_t at = text.rfind('@');
-  if (at == std::string_view::npos) return "no start time: expected '@<seconds>' at the end";
-  const std::string_view head = text.substr(0, at);
-  const std::string_view when = text.substr(at + 1);
+// Which parameters one injector has been given so far: a bit per name in
+// kParamNames (to refuse repeats) and the facts its completeness check needs.
+struct ParamsSeen {
+  unsigned bits = 0;
+  bool axis = false;
+  bool sigma = false;
+  bool rate = false;
+  bool name = false;
+};
 
-  // Start and optional ramp end.
+constexpr std::string_view kParamNames[] = {"x",      "y",  "z",    "all",  "sigma",
+                                            "factor", "hz", "name", "share"};
+
+int AxisOf(std::string_view n) { return n == "x" ? 0 : n == "y" ? 1 : n == "z" ? 2 : -1; }
+
+// "<start>" or "<start>-<end>" in seconds, after the '@'.
+std::string ParseWhen(std::string_view when, DriftInjector* out) {
   const size_t dash = when.find('-', 1);  // a leading '-' is a (refused) sign
   const std::optional<double> start =
       ParseNumber(dash == std::string_view::npos ? when : when.substr(0, dash));
@@ -86,6 +95,129 @@ std::string ParseInjector(std::string_view text, DriftInjector* out) {
     if (!(*end > *start) || *end > 1.0e7) return "ramp end must be after its start (and <= 1e7)";
     out->end_s = *end;
   }
+  return {};
+}
+
+// One numeric name=value of an injector of `kind`; `bad_param` is the
+// message for a name this kind does not take.
+std::string ApplyNumber(DriftKind kind, std::string_view name, double v, ParamsSeen& seen,
+                        const std::string& bad_param, DriftInjector* out) {
+  const float f = static_cast<float>(v);
+  switch (kind) {
+    case DriftKind::kBias:
+      if (AxisOf(name) < 0) return bad_param;
+      if (std::fabs(v) > 16.0) return "bias must be within +-16 g";
+      out->xyz[static_cast<size_t>(AxisOf(name))] = f;
+      seen.axis = true;
+      break;
+    case DriftKind::kGain:
+      if (AxisOf(name) < 0 && name != "all") return bad_param;
+      if (!(v > 0.0) || v > 100.0) return "gain must be in (0, 100]";
+      if (name == "all") {
+        if (seen.bits & 0x7u) return "gain: give 'all' or per-axis factors, not both";
+        out->xyz = {f, f, f};
+      } else {
+        if (seen.bits & 0x8u) return "gain: give 'all' or per-axis factors, not both";
+        out->xyz[static_cast<size_t>(AxisOf(name))] = f;
+      }
+      seen.axis = true;
+      break;
+    case DriftKind::kRotate:
+      if (AxisOf(name) < 0) return bad_param;
+      if (std::fabs(v) > 360.0) return "rotation must be within +-360 degrees";
+      out->xyz[static_cast<size_t>(AxisOf(name))] = f;
+      seen.axis = true;
+      break;
+    case DriftKind::kNoise:
+      if (name != "sigma") return bad_param;
+      if (v < 0.0 || v > 10.0) return "noise sigma must be 0..10 g";
+      out->value = f;
+      seen.sigma = true;
+      break;
+    case DriftKind::kRate:
+      if (name == "factor") {
+        if (v < 0.1 || v > 10.0) return "rate factor must be 0.1..10";
+        out->value = f;
+      } else if (name == "hz") {
+        if (!(v > 0.0) || v > 100000.0) return "rate hz must be in (0, 100000]";
+        out->rate_hz = f;
+      } else {
+        return bad_param;
+      }
+      if (seen.rate) return "rate: give factor or hz, not both";
+      seen.rate = true;
+      break;
+    case DriftKind::kPattern:
+      if (name != "share") return bad_param;
+      if (v < 0.0 || v > 1.0) return "pattern share must be 0..1";
+      out->value = f;
+      break;
+  }
+  return {};
+}
+
+// One name=value parameter of an injector of `kind` (named `kind_name`).
+std::string ApplyParam(DriftKind kind, std::string_view kind_name, std::string_view param,
+                       ParamsSeen& seen, DriftInjector* out) {
+  const size_t eq = param.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == param.size()) {
+    return "parameter '" + std::string(param) + "' is not name=value";
+  }
+  const std::string_view name = param.substr(0, eq);
+  const std::string_view value_text = param.substr(eq + 1);
+  const std::string bad_param = "unknown parameter '" + std::string(name) + "' (" +
+                                std::string(kind_name) + " takes " + std::string(ParamsOf(kind)) +
+                                ")";
+  unsigned bit = 0;
+  for (unsigned i = 0; i < std::size(kParamNames); ++i) {
+    if (kParamNames[i] == name) bit = 1u << i;
+  }
+  if (bit == 0 || !ParamAllowed(kind, name)) return bad_param;
+  if (seen.bits & bit) return "parameter '" + std::string(name) + "' given twice";
+  seen.bits |= bit;
+
+  if (kind == DriftKind::kPattern && name == "name") {
+    if (!IsWord(value_text)) return "pattern name '" + std::string(value_text) + "' is not a lower-case word";
+    if (!IsKnownPattern(value_text)) {
+      return "unknown pattern '" + std::string(value_text) +
+             "' (known: idle, updown, wave, circle, shake, figure8, tap)";
+    }
+    out->pattern = std::string(value_text);
+    seen.name = true;
+    return {};
+  }
+  const std::optional<double> v = ParseNumber(value_text);
+  if (!v) return "value of '" + std::string(name) + "' ('" + std::string(value_text) + "') is not a number";
+  return ApplyNumber(kind, name, *v, seen, bad_param, out);
+}
+
+// What each kind cannot do without.
+std::string CheckComplete(DriftKind kind, std::string_view kind_name, const ParamsSeen& seen) {
+  switch (kind) {
+    case DriftKind::kBias:
+    case DriftKind::kGain:
+    case DriftKind::kRotate:
+      if (!seen.axis) return std::string(kind_name) + " needs at least one of " + std::string(ParamsOf(kind));
+      break;
+    case DriftKind::kNoise:
+      if (!seen.sigma) return "noise needs sigma=<g>";
+      break;
+    case DriftKind::kRate:
+      if (!seen.rate) return "rate needs factor=<F> or hz=<H>";
+      break;
+    case DriftKind::kPattern:
+      if (!seen.name) return "pattern needs name=<pattern>";
+      break;
+  }
+  return {};
+}
+
+// Parses one injector; returns an error message or empty.
+std::string ParseInjector(std::string_view text, DriftInjector* out) {
+  const size_t at = text.rfind('@');
+  if (at == std::string_view::npos) return "no start time: expected '@<seconds>' at the end";
+  const std::string_view head = text.substr(0, at);
+  if (std::string error = ParseWhen(text.substr(at + 1), out); !error.empty()) return error;
 
   const size_t colon = head.find(':');
   const std::string_view kind_name = head.substr(0, colon);
@@ -100,120 +232,17 @@ std::string ParseInjector(std::string_view text, DriftInjector* out) {
 
   std::string_view rest = colon == std::string_view::npos ? std::string_view() : head.substr(colon + 1);
   if (colon != std::string_view::npos && rest.empty()) return "empty parameter after ':'";
-  unsigned seen = 0;  // bit per parameter name, to refuse repeats
-  bool has_axis = false;
-  bool has_sigma = false;
-  bool has_rate = false;
-  bool has_name = false;
+  ParamsSeen seen;
   while (!rest.empty()) {
     const size_t next = rest.find(':');
     const std::string_view param = rest.substr(0, next);
     rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
     if (next != std::string_view::npos && rest.empty()) return "empty parameter after ':'";
-    const size_t eq = param.find('=');
-    if (eq == std::string_view::npos || eq == 0 || eq + 1 == param.size()) {
-      return "parameter '" + std::string(param) + "' is not name=value";
-    }
-    const std::string_view name = param.substr(0, eq);
-    const std::string_view value_text = param.substr(eq + 1);
-    const auto bad_param = [&] {
-      return "unknown parameter '" + std::string(name) + "' (" + std::string(kind_name) +
-             " takes " + std::string(ParamsOf(*kind)) + ")";
-    };
-    static constexpr std::string_view kNames[] = {"x", "y", "z", "all", "sigma",
-                                                  "factor", "hz", "name", "share"};
-    unsigned bit = 0;
-    for (unsigned i = 0; i < std::size(kNames); ++i) {
-      if (kNames[i] == name) bit = 1u << i;
-    }
-    if (bit == 0 || !ParamAllowed(*kind, name)) return bad_param();
-    if (seen & bit) return "parameter '" + std::string(name) + "' given twice";
-    seen |= bit;
-
-    if (*kind == DriftKind::kPattern && name == "name") {
-      if (!IsWord(value_text)) return "pattern name '" + std::string(value_text) + "' is not a lower-case word";
-      if (!IsKnownPattern(value_text)) {
-        return "unknown pattern '" + std::string(value_text) +
-               "' (known: idle, updown, wave, circle, shake, figure8, tap)";
-      }
-      out->pattern = std::string(value_text);
-      has_name = true;
-      continue;
-    }
-    const std::optional<double> v = ParseNumber(value_text);
-    if (!v) return "value of '" + std::string(name) + "' ('" + std::string(value_text) + "') is not a number";
-    const float f = static_cast<float>(*v);
-    const auto axis = [&](std::string_view n) -> int {
-      return n == "x" ? 0 : n == "y" ? 1 : n == "z" ? 2 : -1;
-    };
-    switch (*kind) {
-      case DriftKind::kBias:
-        if (axis(name) < 0) return bad_param();
-        if (std::fabs(*v) > 16.0) return "bias must be within +-16 g";
-        out->xyz[static_cast<size_t>(axis(name))] = f;
-        has_axis = true;
-        break;
-      case DriftKind::kGain:
-        if (axis(name) < 0 && name != "all") return bad_param();
-        if (!(*v > 0.0) || *v > 100.0) return "gain must be in (0, 100]";
-        if (name == "all") {
-          if (seen & 0x7u) return "gain: give 'all' or per-axis factors, not both";
-          out->xyz = {f, f, f};
-        } else {
-          if (seen & 0x8u) return "gain: give 'all' or per-axis factors, not both";
-          out->xyz[static_cast<size_t>(axis(name))] = f;
-        }
-        has_axis = true;
-        break;
-      case DriftKind::kRotate:
-        if (axis(name) < 0) return bad_param();
-        if (std::fabs(*v) > 360.0) return "rotation must be within +-360 degrees";
-        out->xyz[static_cast<size_t>(axis(name))] = f;
-        has_axis = true;
-        break;
-      case DriftKind::kNoise:
-        if (name != "sigma") return bad_param();
-        if (*v < 0.0 || *v > 10.0) return "noise sigma must be 0..10 g";
-        out->value = f;
-        has_sigma = true;
-        break;
-      case DriftKind::kRate:
-        if (name == "factor") {
-          if (*v < 0.1 || *v > 10.0) return "rate factor must be 0.1..10";
-          out->value = f;
-        } else if (name == "hz") {
-          if (!(*v > 0.0) || *v > 100000.0) return "rate hz must be in (0, 100000]";
-          out->rate_hz = f;
-        } else {
-          return bad_param();
-        }
-        if (has_rate) return "rate: give factor or hz, not both";
-        has_rate = true;
-        break;
-      case DriftKind::kPattern:
-        if (name != "share") return bad_param();
-        if (*v < 0.0 || *v > 1.0) return "pattern share must be 0..1";
-        out->value = f;
-        break;
+    if (std::string error = ApplyParam(*kind, kind_name, param, seen, out); !error.empty()) {
+      return error;
     }
   }
-  switch (*kind) {
-    case DriftKind::kBias:
-    case DriftKind::kGain:
-    case DriftKind::kRotate:
-      if (!has_axis) return std::string(kind_name) + " needs at least one of " + std::string(ParamsOf(*kind));
-      break;
-    case DriftKind::kNoise:
-      if (!has_sigma) return "noise needs sigma=<g>";
-      break;
-    case DriftKind::kRate:
-      if (!has_rate) return "rate needs factor=<F> or hz=<H>";
-      break;
-    case DriftKind::kPattern:
-      if (!has_name) return "pattern needs name=<pattern>";
-      break;
-  }
-  return {};
+  return CheckComplete(*kind, kind_name, seen);
 }
 
 // Row-major 3x3 product a * b.
