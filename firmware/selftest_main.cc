@@ -13,6 +13,7 @@ int main() {
   lwcl::firmware::SelftestChecks checks;
   lwcl::firmware::RunDspChecks(checks);
   lwcl::firmware::RunIntegerChecks(checks);
+  lwcl::firmware::RunSignatureChecks(checks);
   const lwcl::firmware::GoldenSummary golden = lwcl::firmware::RunGoldenChecks(checks);
 
   LogLine line;

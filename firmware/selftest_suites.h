@@ -18,6 +18,8 @@ namespace lwcl::firmware {
 
 void RunDspChecks(SelftestChecks& checks);
 void RunIntegerChecks(SelftestChecks& checks);
+// SHA-512 and Ed25519 signature verification (package authentication).
+void RunSignatureChecks(SelftestChecks& checks);
 
 struct GoldenSummary {
   const char* origin = "";    // where the golden data came from
