@@ -28,7 +28,7 @@ class SampleBufferTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string error;
-    inner_ = SqliteStore::Open(":memory:", &error);
+    inner_ = OpenSqliteStore(":memory:", &error);
     ASSERT_NE(inner_, nullptr) << error;
     flaky_ = std::make_unique<testing::FlakyStore>(*inner_);
   }
@@ -36,7 +36,7 @@ class SampleBufferTest : public ::testing::Test {
     return inner_->QueryRange("dev", "/3313/0/5702", -1000, 1 << 30, 1 << 30)->size();
   }
 
-  std::unique_ptr<SqliteStore> inner_;
+  std::unique_ptr<Store> inner_;
   std::unique_ptr<testing::FlakyStore> flaky_;
 };
 

@@ -58,7 +58,7 @@ TEST(SqliteStore, UsesWalJournal) {
   TempDir dir;
   const std::string path = (dir.path() / "wal.db").string();
   std::string error;
-  auto store = SqliteStore::Open(path, &error);
+  auto store = OpenSqliteStore(path, &error);
   ASSERT_NE(store, nullptr) << error;
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -75,7 +75,7 @@ TEST(SqliteStore, RefusesADatabaseFromANewerBuild) {
   const std::string path = (dir.path() / "future.db").string();
   {
     std::string error;
-    ASSERT_NE(SqliteStore::Open(path, &error), nullptr) << error;
+    ASSERT_NE(OpenSqliteStore(path, &error), nullptr) << error;
   }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -83,7 +83,7 @@ TEST(SqliteStore, RefusesADatabaseFromANewerBuild) {
             SQLITE_OK);
   sqlite3_close(db);
   std::string error;
-  EXPECT_EQ(SqliteStore::Open(path, &error), nullptr);
+  EXPECT_EQ(OpenSqliteStore(path, &error), nullptr);
   EXPECT_NE(error.find("newer"), std::string::npos) << error;
 }
 
@@ -100,8 +100,8 @@ TEST(SqliteStore, ASecondConnectionSeesCommittedBatches) {
   TempDir dir;
   const std::string path = (dir.path() / "two.db").string();
   std::string error;
-  auto writer = SqliteStore::Open(path, &error);
-  auto reader = SqliteStore::Open(path, &error);
+  auto writer = OpenSqliteStore(path, &error);
+  auto reader = OpenSqliteStore(path, &error);
   ASSERT_NE(writer, nullptr);
   ASSERT_NE(reader, nullptr);
   std::vector<Sample> v{{"d", "/1/0/1", 1, ValueType::kFloat, 1.5, {}, {}}};
