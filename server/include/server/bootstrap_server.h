@@ -107,7 +107,7 @@ struct BootstrapEvents {
   std::function<void(const BootstrapOutcome&)> on_outcome;
 };
 
-struct BootstrapIncoming;  // a decoded request or answer (defined in the .cc)
+struct CoapMessage;  // a decoded request or answer (src/coap/coap_endpoint.h)
 
 class BootstrapServer {
  public:
@@ -134,8 +134,8 @@ class BootstrapServer {
 
   // Internal: libcoap's callbacks land here. OnRequest returns the code to
   // answer (with `diagnostic` as the payload when not empty).
-  lwm2m::CoapCode OnRequest(coap_session_t* session, const BootstrapIncoming& m, std::string* diagnostic);
-  bool OnResponse(const BootstrapIncoming& m);
+  lwm2m::CoapCode OnRequest(coap_session_t* session, const CoapMessage& m, std::string* diagnostic);
+  bool OnResponse(const CoapMessage& m);
   // A request got no answer (`why`: retransmissions exhausted, RST, DTLS failure...).
   void OnNack(const std::vector<uint8_t>& token, const std::string& why);
   const std::vector<uint8_t>* PskFor(const std::string& identity);

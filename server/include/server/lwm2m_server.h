@@ -87,10 +87,10 @@ struct ObservationInfo {
   std::vector<uint8_t> token;
 };
 
-// A decoded CoAP message and the answer to an incoming request (defined in
-// the .cc: they carry libcoap data).
-struct IncomingMessage;
-struct OutgoingAnswer;
+// A decoded CoAP message and the answer to an incoming request (private:
+// src/coap/coap_endpoint.h).
+struct CoapMessage;
+struct CoapAnswer;
 
 class Lwm2mServer {
  public:
@@ -137,9 +137,9 @@ class Lwm2mServer {
   size_t QueuedRequests(const std::string& endpoint) const;
 
   // Internal: libcoap's callbacks land here.
-  void OnIncoming(coap_session_t* session, const IncomingMessage& message, OutgoingAnswer* answer);
+  void OnIncoming(coap_session_t* session, const CoapMessage& message, CoapAnswer* answer);
   // Returns false for a token the server does not know (libcoap then RSTs it).
-  bool OnResponse(coap_session_t* session, const IncomingMessage& message);
+  bool OnResponse(coap_session_t* session, const CoapMessage& message);
   void OnNack(const std::vector<uint8_t>& token);
   const std::vector<uint8_t>* PskFor(const std::string& identity);
 
@@ -172,11 +172,11 @@ class Lwm2mServer {
     std::deque<Queued> queue;
   };
 
-  void HandleRegister(coap_session_t* session, const IncomingMessage& m, OutgoingAnswer* a);
-  void HandleUpdate(coap_session_t* session, const std::string& location, const IncomingMessage& m,
-                    OutgoingAnswer* a);
-  void HandleDeregister(const std::string& location, OutgoingAnswer* a);
-  void HandleSend(coap_session_t* session, const IncomingMessage& m, OutgoingAnswer* a);
+  void HandleRegister(coap_session_t* session, const CoapMessage& m, CoapAnswer* a);
+  void HandleUpdate(coap_session_t* session, const std::string& location, const CoapMessage& m,
+                    CoapAnswer* a);
+  void HandleDeregister(const std::string& location, CoapAnswer* a);
+  void HandleSend(coap_session_t* session, const CoapMessage& m, CoapAnswer* a);
   void Heard(const std::string& endpoint, coap_session_t* session);
   // `cancel_token`: send `request` as the cancel (Observe 1) of the
   // observation that used this token.

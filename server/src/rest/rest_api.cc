@@ -6,7 +6,7 @@
 #include <future>
 #include <memory>
 
-#include "rest/rest_context.h"
+#include "rest_context.h"
 
 namespace lwcl::server {
 

@@ -1,6 +1,6 @@
 #include "server/bootstrap_server.h"
 
-#include "coap_listen.h"
+#include "coap_endpoint.h"
 
 #include <arpa/inet.h>
 #include <coap3/coap.h>
@@ -22,59 +22,10 @@ using lwm2m::ContentFormat;
 using lwm2m::Path;
 using lwm2m::Record;
 
-struct BootstrapIncoming {
-  uint8_t code = 0;
-  std::vector<std::string> uri_path;
-  std::vector<std::string> uri_query;
-  std::vector<uint8_t> token;
-  std::vector<uint8_t> payload;
-};
-
 namespace {
 
 BootstrapServer* BootstrapServerOf(coap_session_t* session) {
   return static_cast<BootstrapServer*>(coap_get_app_data(coap_session_get_context(session)));
-}
-
-void StartLibcoap() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    coap_startup();  // idempotent: the DM server may have called it already
-    coap_set_log_level(LOG_EMERG);
-    coap_dtls_set_log_level(LOG_EMERG);
-  });
-}
-
-BootstrapIncoming DecodePdu(const coap_pdu_t* pdu) {
-  BootstrapIncoming m;
-  m.code = static_cast<uint8_t>(coap_pdu_get_code(pdu));
-  const coap_bin_const_t token = coap_pdu_get_token(pdu);
-  m.token.assign(token.s, token.s + token.length);
-  coap_opt_iterator_t it;
-  coap_option_iterator_init(pdu, &it, COAP_OPT_ALL);
-  while (coap_opt_t* opt = coap_option_next(&it)) {
-    std::string text(reinterpret_cast<const char*>(coap_opt_value(opt)), coap_opt_length(opt));
-    if (it.number == COAP_OPTION_URI_PATH) m.uri_path.push_back(std::move(text));
-    if (it.number == COAP_OPTION_URI_QUERY) m.uri_query.push_back(std::move(text));
-  }
-  size_t len = 0, offset = 0, total = 0;
-  const uint8_t* data = nullptr;
-  if (coap_get_data_large(pdu, &len, &data, &offset, &total) && data != nullptr) m.payload.assign(data, data + len);
-  return m;
-}
-
-std::string AddressText(coap_session_t* session) {
-  char buf[64] = {};
-  const coap_address_t* addr = coap_session_get_addr_remote(session);
-  if (addr == nullptr) return "";
-  const size_t n = coap_print_addr(addr, reinterpret_cast<unsigned char*>(buf), sizeof buf - 1);
-  return std::string(buf, n);
-}
-
-std::string IdentityOf(coap_session_t* session) {
-  if (coap_session_get_proto(session) != COAP_PROTO_DTLS) return "";
-  const coap_bin_const_t* id = coap_session_get_psk_identity(session);
-  return id == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(id->s), id->length);
 }
 
 void HandleRequest(coap_resource_t* resource, coap_session_t* session, const coap_pdu_t* request,
@@ -108,19 +59,7 @@ void HandleNack(coap_session_t* session, const coap_pdu_t* sent, const coap_nack
                 const coap_mid_t) {
   BootstrapServer* self = BootstrapServerOf(session);
   if (self == nullptr || sent == nullptr) return;
-  const coap_bin_const_t token = coap_pdu_get_token(sent);
-  self->OnNack(std::vector<uint8_t>(token.s, token.s + token.length), NackText(reason));
-}
-
-const coap_bin_const_t* CheckPskIdentity(coap_bin_const_t* identity, coap_session_t*, void* arg) {
-  auto* self = static_cast<BootstrapServer*>(arg);
-  const std::vector<uint8_t>* key =
-      self->PskFor(std::string(reinterpret_cast<const char*>(identity->s), identity->length));
-  if (key == nullptr) return nullptr;  // unknown identity: the handshake fails
-  thread_local coap_bin_const_t out;   // libcoap copies the key before the next callback
-  out.s = key->data();
-  out.length = key->size();
-  return &out;
+  self->OnNack(TokenOf(sent), NackText(reason));
 }
 
 // "127.0.0.1:5685" -> 5685: libcoap 4.3.1 has no getter for an endpoint's port.
@@ -206,7 +145,7 @@ std::string PayloadText(const std::vector<uint8_t>& payload) {
 
 BootstrapServer::BootstrapServer(BootstrapOptions options, BootstrapEvents events)
     : options_(std::move(options)), events_(std::move(events)) {
-  StartLibcoap();
+  InitLibcoapOnce();
   clock_ = [] {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   };
@@ -243,7 +182,7 @@ bool BootstrapServer::Start(std::string* error) {
   spec.udp_port = options_.udp_port;
   spec.dtls_port = options_.dtls_port;
   spec.psk_hint = "lwcl-bootstrap";
-  spec.validate_identity = CheckPskIdentity;
+  spec.validate_identity = PskKeyFor<BootstrapServer>;
   spec.callback_arg = this;
   return ListenUdpAndDtls(ctx_, spec, &udp_port_, &dtls_port_, error);
 }
@@ -269,14 +208,14 @@ void BootstrapServer::Report(BootstrapOutcome outcome) {
   if (events_.on_outcome) events_.on_outcome(outcome);
 }
 
-CoapCode BootstrapServer::OnRequest(coap_session_t* session, const BootstrapIncoming& m, std::string* diagnostic) {
+CoapCode BootstrapServer::OnRequest(coap_session_t* session, const CoapMessage& m, std::string* diagnostic) {
   if (m.uri_path != std::vector<std::string>{"bs"}) {
     *diagnostic = "this is a Bootstrap-Server: only POST /bs";
     return CoapCode::kNotFound;
   }
   if (m.code != COAP_REQUEST_CODE_POST) return CoapCode::kMethodNotAllowed;
   BootstrapOutcome refused;
-  refused.peer = AddressText(session);
+  refused.peer = PeerText(session);
   refused.step = "request";
   const auto refuse = [&](CoapCode code, std::string reason) {
     *diagnostic = reason;
@@ -306,7 +245,7 @@ CoapCode BootstrapServer::OnRequest(coap_session_t* session, const BootstrapInco
     }
     format = *f;
   }
-  if (events_.authorize && !events_.authorize(*endpoint, IdentityOf(session))) {
+  if (events_.authorize && !events_.authorize(*endpoint, PskIdentityOf(session))) {
     return refuse(CoapCode::kBadRequest, "endpoint not allowed on this connection");
   }
   std::optional<BootstrapConfig> config = events_.provision ? events_.provision(*endpoint) : std::nullopt;
@@ -410,7 +349,7 @@ bool BootstrapServer::SendNext(const std::string& endpoint, Exchange& ex) {
   return true;
 }
 
-bool BootstrapServer::OnResponse(const BootstrapIncoming& m) {
+bool BootstrapServer::OnResponse(const CoapMessage& m) {
   auto t = by_token_.find(m.token);
   if (t == by_token_.end()) return false;
   const std::string endpoint = t->second;
