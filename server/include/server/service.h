@@ -37,6 +37,7 @@
 
 #include "server/bootstrap_server.h"
 #include "server/lwm2m_server.h"
+#include "server/store_mapping.h"
 #include "store/records.h"
 #include "store/sample_buffer.h"
 #include "store/store.h"
@@ -174,12 +175,6 @@ class Service {
   mutable std::mutex stats_mutex_;  // stats_ is read from other threads
   ServiceStats stats_;
 };
-
-// lwm2m records <-> store samples and registrations (exposed for tests).
-std::vector<store::Sample> ToSamples(const std::string& endpoint, const std::vector<lwm2m::Record>& records,
-                                     store::TimeMs now_ms);
-store::Registration ToStored(const Registration& r);
-Registration FromStored(const store::Registration& r);
 
 }  // namespace lwcl::server
 
