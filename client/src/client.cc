@@ -1,5 +1,7 @@
 #include "client/client.h"
 
+#include "transport/coap_transport.h"
+
 #include "client/bootstrap_dm.h"
 #include "client/persistence.h"
 #include "client/security_object.h"
@@ -23,90 +25,6 @@ using lwm2m::IsSuccess;
 
 namespace {
 
-void InitLibcoapOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    coap_startup();
-    coap_set_log_level(LOG_EMERG);  // errors come back as CoAP codes, not log lines
-    coap_dtls_set_log_level(LOG_EMERG);
-  });
-}
-
-std::string OptionText(coap_opt_t* opt) {
-  return std::string(reinterpret_cast<const char*>(coap_opt_value(opt)), coap_opt_length(opt));
-}
-
-std::vector<uint8_t> TokenOf(const coap_pdu_t* pdu) {
-  const coap_bin_const_t token = coap_pdu_get_token(pdu);
-  return std::vector<uint8_t>(token.s, token.s + token.length);
-}
-
-std::vector<uint8_t> NewToken(coap_session_t* session) {
-  uint8_t token[8];
-  size_t token_len = 0;
-  coap_session_new_token(session, &token_len, token);
-  return std::vector<uint8_t>(token, token + token_len);
-}
-
-bool ToAddress(const std::string& host, uint16_t port, coap_address_t* addr) {
-  coap_address_init(addr);
-  addr->addr.sin.sin_family = AF_INET;
-  addr->addr.sin.sin_port = htons(port);
-  if (inet_pton(AF_INET, host.c_str(), &addr->addr.sin.sin_addr) != 1) return false;
-  addr->size = sizeof(struct sockaddr_in);
-  return true;
-}
-
-// "127.0.0.1:5683" -> 5683: libcoap 4.3.1 has no getter for the bound address.
-uint16_t BoundPort(const coap_endpoint_t* ep) {
-  const std::string_view text = coap_endpoint_str(ep);
-  const size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos) return 0;
-  unsigned bound = 0;
-  for (char c : text.substr(colon + 1)) {
-    if (c < '0' || c > '9') break;
-    bound = bound * 10u + static_cast<unsigned>(c - '0');
-  }
-  return static_cast<uint16_t>(bound);
-}
-
-DmRequest FromPdu(const coap_pdu_t* pdu, std::optional<size_t>* size1) {
-  DmRequest req;
-  req.method = static_cast<CoapMethod>(coap_pdu_get_code(pdu));
-  coap_opt_iterator_t it;
-  coap_option_iterator_init(pdu, &it, COAP_OPT_ALL);
-  while (coap_opt_t* opt = coap_option_next(&it)) {
-    switch (it.number) {
-      case COAP_OPTION_URI_PATH:
-        req.uri_path.push_back(OptionText(opt));
-        break;
-      case COAP_OPTION_URI_QUERY:
-        req.uri_query.push_back(OptionText(opt));
-        break;
-      case COAP_OPTION_ACCEPT:
-        req.accept = static_cast<uint16_t>(coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt)));
-        break;
-      case COAP_OPTION_CONTENT_FORMAT:
-        req.content_format =
-            static_cast<uint16_t>(coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt)));
-        break;
-      case COAP_OPTION_SIZE1:
-        *size1 = coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt));
-        break;
-      default:
-        break;
-    }
-  }
-  size_t len = 0, offset = 0, total = 0;
-  const uint8_t* data = nullptr;
-  if (coap_get_data_large(pdu, &len, &data, &offset, &total) && data != nullptr) {
-    req.payload.assign(data, data + len);
-    if (total > len && (!*size1 || **size1 < total)) *size1 = total;
-  }
-  return req;
-}
-
-void ReleaseBody(coap_session_t*, void* app_ptr) { delete static_cast<std::vector<uint8_t>*>(app_ptr); }
 
 void OnRequest(coap_resource_t* resource, coap_session_t* session, const coap_pdu_t* request,
                const coap_string_t* query, coap_pdu_t* response) {
@@ -142,7 +60,7 @@ void OnRequest(coap_resource_t* resource, coap_session_t* session, const coap_pd
     // libcoap sends it (block-wise when large) and frees the copy when done.
     auto* body = new std::vector<uint8_t>(r.payload);
     coap_add_data_large_response(resource, session, request, response, query, *r.content_format, -1, 0,
-                                 body->size(), body->data(), ReleaseBody, body);
+                                 body->size(), body->data(), ReleaseOwnedBody, body);
   }
 }
 
@@ -166,106 +84,6 @@ void OnCoapNack(coap_session_t* session, const coap_pdu_t* sent, const coap_nack
   self->OnNack(session, TokenOf(sent), reason == COAP_NACK_RST);
 }
 
-void ReleaseRequestBody(coap_session_t*, void* app_ptr) { delete static_cast<std::vector<uint8_t>*>(app_ptr); }
-
-// Builds and sends a CON request from an OutgoingRequest; returns false when
-// it could not be sent. *token is the token it carries.
-bool SendRequest(coap_session_t* session, const OutgoingRequest& out, std::vector<uint8_t>* token) {
-  coap_pdu_t* pdu = coap_new_pdu(COAP_MESSAGE_CON, static_cast<coap_pdu_code_t>(out.method), session);
-  if (pdu == nullptr) return false;
-  *token = NewToken(session);
-  coap_add_token(pdu, token->size(), token->data());
-  // Options in ascending number: Uri-Path 11, Content-Format 12, Uri-Query 15.
-  for (const std::string& seg : out.uri_path) {
-    coap_add_option(pdu, COAP_OPTION_URI_PATH, seg.size(), reinterpret_cast<const uint8_t*>(seg.data()));
-  }
-  if (out.content_format) {
-    uint8_t buf[4];
-    coap_add_option(pdu, COAP_OPTION_CONTENT_FORMAT, coap_encode_var_safe(buf, sizeof buf, *out.content_format), buf);
-  }
-  for (const std::string& q : out.uri_query) {
-    coap_add_option(pdu, COAP_OPTION_URI_QUERY, q.size(), reinterpret_cast<const uint8_t*>(q.data()));
-  }
-  if (!out.payload.empty()) {
-    auto* body = new std::vector<uint8_t>(out.payload.begin(), out.payload.end());
-    coap_add_data_large_request(session, pdu, body->size(), body->data(), ReleaseRequestBody, body);
-  }
-  return coap_send(session, pdu) != COAP_INVALID_MID;
-}
-
-bool Readable(const std::string& file) { return !file.empty() && access(file.c_str(), R_OK) == 0; }
-
-// libcoap's certificate setup for `pki`. The strings stay `pki`'s: libcoap
-// keeps the pointers and OpenSSL reads the files during the handshake, so
-// `pki` must outlive the session or endpoint.
-coap_dtls_pki_t PkiSetup(const PkiCredentials& pki) {
-  coap_dtls_pki_t setup;
-  std::memset(&setup, 0, sizeof setup);
-  setup.version = COAP_DTLS_PKI_SETUP_VERSION;
-  setup.verify_peer_cert = pki.verify_peer ? 1 : 0;
-  // check_common_ca makes libcoap load ca_file as the trust anchor the
-  // peer's chain is verified against (and, on a server, the CA list sent in
-  // CertificateRequest); without a CA there is nothing to check against.
-  setup.check_common_ca = pki.ca_pem_file.empty() ? 0 : 1;
-  setup.allow_self_signed = 0;
-  setup.allow_expired_certs = 0;
-  setup.cert_chain_validation = 1;
-  setup.cert_chain_verify_depth = 3;
-  setup.check_cert_revocation = 0;  // no CRL/OCSP (documented in client.h)
-  setup.validate_cn_call_back = nullptr;  // no CN/SAN check (documented in client.h)
-  setup.pki_key.key_type = COAP_PKI_KEY_PEM;
-  setup.pki_key.key.pem.public_cert = pki.certificate_pem_file.c_str();
-  setup.pki_key.key.pem.private_key = pki.private_key_pem_file.c_str();
-  setup.pki_key.key.pem.ca_file = pki.ca_pem_file.empty() ? nullptr : pki.ca_pem_file.c_str();
-  return setup;
-}
-
-// Certificate and key readable, and a CA unless the peer goes unverified.
-bool UsablePki(const PkiCredentials& pki) {
-  if (!Readable(pki.certificate_pem_file) || !Readable(pki.private_key_pem_file)) return false;
-  if (pki.ca_pem_file.empty()) return !pki.verify_peer;
-  return Readable(pki.ca_pem_file);
-}
-
-// Opens a client session to `server` (UDP, or DTLS with its certificate or
-// PSK); nullptr on failure.
-coap_session_t* OpenSession(coap_context_t* ctx, Endpoint& server) {
-  coap_address_t addr;
-  if (!ToAddress(server.host, server.port, &addr)) return nullptr;
-  if (!server.dtls) return coap_new_client_session(ctx, nullptr, &addr, COAP_PROTO_UDP);
-  if (!coap_dtls_is_supported()) return nullptr;
-  if (server.pki) {
-    if (!UsablePki(*server.pki)) return nullptr;
-    coap_dtls_pki_t setup = PkiSetup(*server.pki);
-    return coap_new_client_session_pki(ctx, nullptr, &addr, COAP_PROTO_DTLS, &setup);
-  }
-  if (server.psk_key.empty()) return nullptr;
-  coap_dtls_cpsk_t setup;
-  std::memset(&setup, 0, sizeof setup);
-  setup.version = COAP_DTLS_CPSK_SETUP_VERSION;
-  setup.psk_info.identity = {server.psk_identity.size(), server.psk_identity.data()};
-  setup.psk_info.key = {server.psk_key.size(), server.psk_key.data()};
-  return coap_new_client_session_psk2(ctx, nullptr, &addr, COAP_PROTO_DTLS, &setup);
-}
-
-// The Endpoint a Security /0 account describes (numeric IPv4 only; coaps
-// only with Security Mode 0, PSK).
-std::optional<Endpoint> EndpointOf(const ServerAccount& account) {
-  const std::optional<CoapUri> uri = ParseCoapUri(account.uri);
-  if (!uri) return std::nullopt;
-  Endpoint e;
-  e.host = uri->host;
-  e.port = uri->port;
-  e.dtls = uri->secure;
-  if (uri->secure) {
-    if (account.security_mode != kSecurityModePsk) return std::nullopt;
-    e.psk_identity = account.identity;
-    e.psk_key = account.secret_key;
-  }
-  coap_address_t addr;
-  if (!ToAddress(e.host, e.port, &addr)) return std::nullopt;
-  return e;
-}
 
 }  // namespace
 
@@ -299,109 +117,6 @@ Client::~Client() {
   if (ctx_) coap_free_context(ctx_);
 }
 
-void Client::DropSubscriber(uint64_t id) {
-  auto it = subscribers_.find(id);
-  observer_scheduler_.Remove(id);
-  held_.erase(id);
-  if (it == subscribers_.end()) return;
-  coap_session_release(it->second.session);
-  subscribers_.erase(it);
-}
-
-std::optional<uint32_t> Client::OnObserve(coap_session_t* session, const DmRequest& request, uint32_t observe_value,
-                                          const std::vector<uint8_t>& token, CoapCode code) {
-  // Cancel (or re-register) whatever this token observed before.
-  std::vector<uint64_t> old;
-  for (const auto& [id, sub] : subscribers_) {
-    if (sub.session == session && sub.token == token) old.push_back(id);
-  }
-  for (uint64_t id : old) DropSubscriber(id);
-  if (observe_value != 0 || code != CoapCode::kContent) return std::nullopt;
-  // Observe on GET: one path; on FETCH "/": Observe-Composite over the listed paths.
-  std::optional<lwm2m::Path> path;
-  std::optional<std::vector<lwm2m::Path>> composite;
-  if (request.method == CoapMethod::kGet) {
-    path = PathFromSegments(request.uri_path);
-    if (!path) return std::nullopt;
-  } else if (request.method == CoapMethod::kFetch) {
-    CoapCode error = CoapCode::kBadRequest;
-    composite = ParseCompositePaths(registry_, request, &error);
-    if (!composite) return std::nullopt;
-  } else {
-    return std::nullopt;
-  }
-  // Default periods from the Server object, read now so a server's Write to them applies to new observations.
-  std::optional<int64_t> periods[2];
-  if (Object* server = registry_.Find(1)) {
-    const std::vector<uint16_t> instances = server->Instances();
-    for (int k = 0; k < 2 && !instances.empty(); ++k) {
-      std::vector<lwm2m::Record> recs;
-      const auto rid = static_cast<uint16_t>(2 + k);
-      if (IsSuccess(registry_.Read(lwm2m::Path::Resource(1, instances[0], rid), &recs)) && recs.size() == 1) {
-        if (const auto* v = std::get_if<int64_t>(&recs[0].value)) periods[k] = *v;
-      }
-    }
-  }
-  observer_scheduler_.SetDefaultPeriods(periods[0], periods[1]);
-  const uint64_t id =
-      path ? observer_scheduler_.Add(*path, Now()) : observer_scheduler_.AddComposite(std::move(*composite), Now());
-  if (id == 0) return std::nullopt;
-  Subscriber sub;
-  sub.session = coap_session_reference(session);
-  sub.token = token;
-  sub.accept = request.accept;
-  sub.sequence = 1;
-  subscribers_.emplace(id, std::move(sub));
-  return 1;
-}
-
-void Client::Notify(uint64_t id) {
-  auto it = subscribers_.find(id);
-  if (it == subscribers_.end()) return;
-  Subscriber& sub = it->second;
-  DmResponse r;
-  if (observer_scheduler_.IsComposite(id)) {
-    const std::vector<lwm2m::Path> paths = observer_scheduler_.PathsOf(id);
-    r = ReadCompositeAndEncode(registry_, paths, sub.accept);
-  } else {
-    const std::optional<lwm2m::Path> path = observer_scheduler_.PathOf(id);
-    if (!path) return;
-    r = ReadAndEncode(registry_, *path, sub.accept);
-  }
-  coap_pdu_t* pdu = coap_new_pdu(confirmable_notifications_ ? COAP_MESSAGE_CON : COAP_MESSAGE_NON,
-                                 static_cast<coap_pdu_code_t>(r.code), sub.session);
-  if (pdu == nullptr) return;
-  coap_add_token(pdu, sub.token.size(), sub.token.data());
-  uint8_t buf[4];
-  ++sub.sequence;
-  coap_add_option(pdu, COAP_OPTION_OBSERVE, coap_encode_var_safe(buf, sizeof buf, sub.sequence & 0xFFFFFFu), buf);
-  if (r.content_format) {
-    coap_add_option(pdu, COAP_OPTION_CONTENT_FORMAT, coap_encode_var_safe(buf, sizeof buf, *r.content_format), buf);
-    coap_add_data(pdu, r.payload.size(), r.payload.data());
-  }
-  coap_send(sub.session, pdu);
-  if (queue_) queue_->OnExchange(Now());
-  if (!IsSuccess(r.code)) DropSubscriber(id);  // an error notification ends the observation
-}
-
-void Client::PumpNotifications() {
-  const double now = Now();
-  if (queue_) queue_->Poll(now);
-  const std::vector<uint64_t> due = observer_scheduler_.Due(now);
-  if (queue_ && queue_->holding()) {
-    // Asleep: keep which observations owe a notification; the value sent at
-    // wake is the one current then.
-    held_.insert(due.begin(), due.end());
-    if (!held_.empty() && queue_->NeedReport(now) && registration_) registration_->RequestUpdate();
-    return;
-  }
-  if (!held_.empty()) {
-    const std::set<uint64_t> held = std::move(held_);
-    held_.clear();
-    for (uint64_t id : held) Notify(id);
-  }
-  for (uint64_t id : due) Notify(id);
-}
 
 void Client::OnNack(coap_session_t* session, const std::vector<uint8_t>& token, bool rst) {
   if (registration_in_flight_ && session == session_ && token == registration_token_) {
@@ -616,70 +331,6 @@ bool Client::ConnectFromAccounts() {
   return false;
 }
 
-bool Client::Send(std::span<const lwm2m::Path> paths, SendCallback done) {
-  if (paths.empty()) return false;
-  std::vector<lwm2m::Record> records;
-  for (const lwm2m::Path& path : paths) {
-    if (!IsSuccess(registry_.Read(path, &records))) return false;
-  }
-  return SendRecords(records, std::move(done));
-}
-
-bool Client::SendRecords(std::span<const lwm2m::Record> records, SendCallback done) {
-  if (records.empty()) return false;
-  PendingSend send;
-  if (lwm2m::Encode(send_format_, lwm2m::Path::Root(), records, &send.payload)) return false;
-  send.format = static_cast<uint16_t>(send_format_);
-  send.done = std::move(done);
-  return EnqueueSend(std::move(send));
-}
-
-bool Client::EnqueueSend(PendingSend send) {
-  if (send_queue_.size() >= send_queue_limit_) {
-    SendCallback dropped = std::move(send_queue_.front().done);
-    send_queue_.pop_front();
-    if (dropped) dropped(std::nullopt);
-  }
-  send_queue_.push_back(std::move(send));
-  return true;
-}
-
-void Client::PumpSends() {
-  if (send_queue_.empty() || session_ == nullptr || !registration_ ||
-      registration_->state() != RegistrationState::kRegistered) {
-    return;
-  }
-  if (queue_ && queue_->holding()) {
-    if (queue_->NeedReport(Now())) registration_->RequestUpdate();
-    return;
-  }
-  while (!send_queue_.empty()) {
-    PendingSend send = std::move(send_queue_.front());
-    send_queue_.pop_front();
-    coap_pdu_t* pdu = coap_new_pdu(COAP_MESSAGE_CON, COAP_REQUEST_CODE_POST, session_);
-    if (pdu == nullptr) {
-      if (send.done) send.done(std::nullopt);
-      continue;
-    }
-    std::vector<uint8_t> token = NewToken(session_);
-    coap_add_token(pdu, token.size(), token.data());
-    coap_add_option(pdu, COAP_OPTION_URI_PATH, 2, reinterpret_cast<const uint8_t*>("dp"));
-    uint8_t buf[4];
-    coap_add_option(pdu, COAP_OPTION_CONTENT_FORMAT, coap_encode_var_safe(buf, sizeof buf, send.format), buf);
-    auto* body = new std::vector<uint8_t>(std::move(send.payload));
-    coap_add_data_large_request(session_, pdu, body->size(), body->data(), ReleaseRequestBody, body);
-    send.payload.clear();
-    auto [slot, inserted] = sends_in_flight_.emplace(token, std::move(send));
-    if (coap_send(session_, pdu) == COAP_INVALID_MID) {
-      SendCallback failed = std::move(slot->second.done);
-      sends_in_flight_.erase(slot);
-      if (failed) failed(std::nullopt);
-    } else if (queue_) {
-      queue_->OnExchange(Now());
-    }
-    (void)inserted;
-  }
-}
 
 uint32_t Client::ClampTimeout(uint32_t timeout_ms, std::optional<double> wake) const {
   if (!wake) return timeout_ms;

@@ -159,7 +159,7 @@ TEST(PatternDetectorAppTest, ObjectsFollowDetections) {
   EXPECT_EQ(std::get<int64_t>(*app.inference().Get(0, MlInferenceObject::kWindowLength)), 52);
   EXPECT_EQ(std::get<int64_t>(*app.inference().Get(0, MlInferenceObject::kWindowStride)), 13);
   EXPECT_EQ(std::get<std::string>(*app.inference().Get(0, MlInferenceObject::kModelName)), "motion");
-  const double z = std::get<double>(*app.accelerometer().Get(0, client::AccelerometerObject::kZValue));
+  const double z = std::get<double>(*app.accelerometer().Get(0, AccelerometerObject::kZValue));
   EXPECT_NEAR(z, 9.80665, 0.5);
 }
 

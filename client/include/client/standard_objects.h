@@ -4,9 +4,9 @@
 // sources); the helpers below keep multiple resources (Error Code) and the
 // clock (Current Time) right. Resource ids and operations follow the OMA
 // definitions in lwm2m/objects/ (3.xml, 1.xml).
-// Connectivity Monitoring /4, Accelerometer /3313 and Firmware Update /5
-// have their own headers (connectivity_object.h, accelerometer_object.h,
-// firmware_update_object.h).
+// Connectivity Monitoring /4 and Firmware Update /5 have their own headers
+// (connectivity_object.h, firmware_update_object.h); the Accelerometer
+// /3313 is the device's (device/accelerometer_object.h).
 #ifndef LWCL_CLIENT_STANDARD_OBJECTS_H_
 #define LWCL_CLIENT_STANDARD_OBJECTS_H_
 

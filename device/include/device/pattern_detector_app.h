@@ -19,7 +19,7 @@
 #include <span>
 #include <string>
 
-#include "client/accelerometer_object.h"
+#include "device/accelerometer_object.h"
 #include "client/registry.h"
 #include "device/led.h"
 #include "device/ml_inference_object.h"
@@ -56,7 +56,7 @@ class PatternDetectorApp {
   const PatternDetector& detector() const { return detector_; }
   PatternDetectorObject& detector_object() { return detector_object_; }
   PatternLed& led() { return led_; }
-  client::AccelerometerObject& accelerometer() { return accelerometer_; }
+  AccelerometerObject& accelerometer() { return accelerometer_; }
   MlInferenceObject& inference() { return inference_; }
   uint64_t samples() const { return samples_; }
 
@@ -67,7 +67,7 @@ class PatternDetectorApp {
   PatternDetector detector_;
   PatternDetectorObject detector_object_;
   PatternLed led_;
-  client::AccelerometerObject accelerometer_;
+  AccelerometerObject accelerometer_;
   MlInferenceObject inference_;
   uint64_t samples_ = 0;
   uint64_t accelerometer_every_ = 26;

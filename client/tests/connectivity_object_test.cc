@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <vector>
 
-#include "client/accelerometer_object.h"
 #include "client/connectivity_object.h"
 #include "client/dm_request.h"
 #include "client/registry.h"
@@ -112,59 +111,6 @@ TEST(ConnectivityObjectTest, OptionalValuesComeAndGo) {
   EXPECT_EQ(ReadPath(reg, Path::Resource(4, 0, 8))[0].value, Value(int64_t{0x1A2B3C}));
   EXPECT_NE(std::find(changed.begin(), changed.end(), Path::Resource(4, 0, 8)), changed.end());
   EXPECT_EQ(ReadPath(reg, Path::Resource(4, 0, 7)).size(), 1u);
-}
-
-TEST(AccelerometerObjectTest, ReadsAxesUnitsAndRange) {
-  AccelerometerObject acc;
-  Registry reg;
-  reg.Add(&acc);
-  EXPECT_EQ(reg.ObjectListText(), "</3313/0>");
-  acc.SetAcceleration(0.5, -9.81, 0.25);
-  EXPECT_EQ(ReadPath(reg, Path::Resource(3313, 0, 5702))[0].value, Value(0.5));
-  EXPECT_EQ(ReadPath(reg, Path::Resource(3313, 0, 5703))[0].value, Value(-9.81));
-  EXPECT_EQ(ReadPath(reg, Path::Resource(3313, 0, 5704))[0].value, Value(0.25));
-  EXPECT_EQ(ReadPath(reg, Path::Resource(3313, 0, 5701))[0].value, Value(std::string("m/s2")));
-  const double g16 = 16.0 * 9.80665;
-  EXPECT_EQ(ReadPath(reg, Path::Resource(3313, 0, 5603))[0].value, Value(-g16));
-  EXPECT_EQ(ReadPath(reg, Path::Resource(3313, 0, 5604))[0].value, Value(g16));
-  DmRequest get;
-  get.uri_path = {"3313", "0", "5702"};
-  const DmResponse r = HandleDmRequest(reg, get);
-  EXPECT_EQ(std::string(r.payload.begin(), r.payload.end()), "0.5");
-}
-
-TEST(AccelerometerObjectTest, SetAccelerationMarksOnlyChangedAxes) {
-  AccelerometerObject acc;
-  Registry reg;
-  reg.Add(&acc);
-  acc.SetAcceleration(1.0, 2.0, 3.0);
-  std::vector<Path> changed;
-  reg.SetChangeListener([&](const Path& p) { changed.push_back(p); });
-  acc.SetAcceleration(1.0, 2.5, 3.0);
-  EXPECT_EQ(changed, std::vector<Path>{Path::Resource(3313, 0, 5703)});
-  changed.clear();
-  acc.SetAcceleration(1.0, 2.5, 3.0);
-  EXPECT_TRUE(changed.empty());
-  acc.SetAcceleration(0.0, 2.5, -3.0);
-  EXPECT_EQ(changed, (std::vector<Path>{Path::Resource(3313, 0, 5702), Path::Resource(3313, 0, 5704)}));
-}
-
-TEST(AccelerometerObjectTest, UnitsAndRangeAreOptionalAndSensorsCanBeAdded) {
-  AccelerometerInfo info;
-  info.units = "g";
-  info.min_range.reset();
-  info.max_range = 2.0;
-  AccelerometerObject acc(info);
-  acc.AddSensor(1, info);
-  Registry reg;
-  reg.Add(&acc);
-  EXPECT_EQ(reg.ObjectListText(), "</3313/0>,</3313/1>");
-  std::vector<Record> out;
-  EXPECT_EQ(reg.Read(Path::Resource(3313, 1, 5603), &out), CoapCode::kNotFound);
-  acc.SetAcceleration(0.1, 0.2, 0.3, 1);
-  EXPECT_EQ(ReadPath(reg, Path::Resource(3313, 1, 5704))[0].value, Value(0.3));
-  EXPECT_EQ(ReadPath(reg, Path::Resource(3313, 0, 5704))[0].value, Value(0.0));
-  EXPECT_EQ(ReadPath(reg, Path::Resource(3313, 1, 5701))[0].value, Value(std::string("g")));
 }
 
 }  // namespace

@@ -1,14 +1,15 @@
 // AccelerometerObject: the IPSO Accelerometer /3313 (multiple instances; the
 // constructor makes instance 0), the device's motion sensor as the server
-// sees it. SetAcceleration writes the three axes and marks changed only the
+// sees it. It lives in device/, whose sensor it is, on the client's
+// SimpleObject. SetAcceleration writes the three axes and marks changed only the
 // axes whose value moved, so an observation of X with a threshold is not
 // woken by Z.
 //
 // Resources (lwm2m/objects/3313.xml, all R): 5702 X Value, 5703 Y Value,
 // 5704 Z Value, 5701 Sensor Units, 5603 Min Range Value, 5604 Max Range
 // Value (Float but 5701).
-#ifndef LWCL_CLIENT_ACCELEROMETER_OBJECT_H_
-#define LWCL_CLIENT_ACCELEROMETER_OBJECT_H_
+#ifndef LWCL_DEVICE_ACCELEROMETER_OBJECT_H_
+#define LWCL_DEVICE_ACCELEROMETER_OBJECT_H_
 
 #include <cstdint>
 #include <optional>
@@ -16,7 +17,7 @@
 
 #include "client/simple_object.h"
 
-namespace lwcl::client {
+namespace lwcl::device {
 
 struct AccelerometerInfo {
   std::string units = "m/s2";  // 5701 (absent when empty)
@@ -24,7 +25,7 @@ struct AccelerometerInfo {
   std::optional<double> max_range = 16.0 * 9.80665;   // 5604
 };
 
-class AccelerometerObject : public SimpleObject {
+class AccelerometerObject : public client::SimpleObject {
  public:
   static constexpr uint16_t kObjectId = 3313;
   static constexpr uint16_t kXValue = 5702;
@@ -42,6 +43,6 @@ class AccelerometerObject : public SimpleObject {
   void SetAcceleration(double x, double y, double z, uint16_t iid = 0);
 };
 
-}  // namespace lwcl::client
+}  // namespace lwcl::device
 
-#endif  // LWCL_CLIENT_ACCELEROMETER_OBJECT_H_
+#endif  // LWCL_DEVICE_ACCELEROMETER_OBJECT_H_

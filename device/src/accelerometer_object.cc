@@ -1,6 +1,6 @@
-#include "client/accelerometer_object.h"
+#include "device/accelerometer_object.h"
 
-namespace lwcl::client {
+namespace lwcl::device {
 
 using lwm2m::DataType;
 using lwm2m::Operations;
@@ -36,4 +36,4 @@ void AccelerometerObject::SetAcceleration(double x, double y, double z, uint16_t
   Set(iid, kZValue, z);
 }
 
-}  // namespace lwcl::client
+}  // namespace lwcl::device
