@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Every test LwCL has, in the order a failure is cheapest to see:
+#   0. the tree's shape: dependency arrows, file and function sizes
+#      (scripts/check-structure.sh)
 #   1. host build (warnings as errors) and its unit tests
 #   2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. libFuzzer targets, briefly (LWCL_FUZZ_SECONDS each, default 20)
@@ -24,6 +26,7 @@ build_and_test() {
     ctest --preset "$preset" -j"$jobs"
 }
 
+stage "structure (arrows, sizes)" scripts/check-structure.sh
 stage "unit tests (dev)" build_and_test dev
 stage "unit tests (asan+ubsan)" build_and_test asan
 stage "fuzz (${LWCL_FUZZ_SECONDS:-20}s per target)" build_and_test fuzz
