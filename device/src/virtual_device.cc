@@ -7,7 +7,7 @@
 namespace lwcl::device {
 
 VirtualDevice::VirtualDevice(VirtualDeviceOptions options, std::unique_ptr<SensorSource> source)
-    : options_(std::move(options)), source_(std::move(source)), app_(options_.app) {
+    : options_(std::move(options)), source_(std::move(source)), app_(options_.app), slots_(app_, options_.slots) {
   server_object_ = client::MakeServerObject({.short_server_id = 1,
                                              .lifetime_s = options_.lifetime_s,
                                              .binding = options_.binding});
@@ -17,6 +17,7 @@ VirtualDevice::VirtualDevice(VirtualDeviceOptions options, std::unique_ptr<Senso
   registry_.Add(server_object_.get());
   registry_.Add(device_object_.get());
   app_.Attach(registry_);
+  slots_.Attach(registry_);
   // After the objects: the Client installs itself as the registry's change listener.
   client_ = std::make_unique<client::Client>(registry_);
 }
@@ -24,7 +25,11 @@ VirtualDevice::VirtualDevice(VirtualDeviceOptions options, std::unique_ptr<Senso
 VirtualDevice::~VirtualDevice() = default;
 
 bool VirtualDevice::LoadModel(std::span<const uint8_t> package, std::string* error) {
-  if (!app_.LoadModel(package, error)) return false;
+  // The first model boots the slots (a state directory may hold a newer
+  // one, delivered over /9 before a restart); later ones replace it directly.
+  const bool ok = booted_ ? app_.LoadModel(package, error) : slots_.Boot(package, error);
+  if (!ok) return false;
+  booted_ = true;
   if (app_.TakeObjectListChanged() && started_) client_->RequestUpdate();
   return true;
 }
@@ -63,13 +68,14 @@ void VirtualDevice::FeedSamples() {
       source_ended_ = true;
       break;
     }
-    app_.Push(s);
+    slots_.Push(s);
     ++samples_fed_;
   }
 }
 
 void VirtualDevice::Step(uint32_t timeout_ms) {
   FeedSamples();
+  slots_.Poll();
   if (app_.TakeObjectListChanged() && started_) client_->RequestUpdate();
   client_->Step(timeout_ms);
 }

@@ -72,7 +72,10 @@ class ScriptedSource : public SensorSource {
 };
 
 // A package trained on `labels` (sorted) from synthetic recordings.
-inline std::vector<uint8_t> TrainPackage(std::vector<std::string> labels, const std::string& name) {
+// `same_recordings`: every label gets the first label's motion (a model
+// broken on purpose: it cannot tell its classes apart).
+inline std::vector<uint8_t> TrainPackage(std::vector<std::string> labels, const std::string& name,
+                                         const std::string& version = "1.0.0", bool same_recordings = false) {
   train::Dataset d;
   d.labels = std::move(labels);
   train::Rng rng(11);
@@ -85,7 +88,7 @@ inline std::vector<uint8_t> TrainPackage(std::vector<std::string> labels, const 
       r.axes = {"x", "y", "z"};
       const float phase = rng.Uniform(0.0f, 6.28f);
       for (uint64_t i = 0; i < 260; ++i) {
-        const Sample s = MotionSample(label, i, phase, rng);
+        const Sample s = MotionSample(same_recordings ? d.labels[0] : label, i, phase, rng);
         r.samples.insert(r.samples.end(), s.begin(), s.end());
       }
       d.recordings.push_back(std::move(r));
@@ -95,7 +98,7 @@ inline std::vector<uint8_t> TrainPackage(std::vector<std::string> labels, const 
   o.mlp.max_epochs = 60;
   o.mlp.patience = 15;
   o.model_name = name;
-  o.model_version = "1.0.0";
+  o.model_version = version;
   o.evaluate_int8 = false;
   return train::RunTraining(d, o).package;
 }

@@ -1,7 +1,8 @@
-// FirmwareUpdateObject: the Firmware Update object /5 (single instance 0),
-// driven by FirmwareUpdateMachine (firmware_update.h), with the image handed
-// to the application through a FirmwareHandler — so a device can simulate
-// flashing by looking at the bytes.
+// FirmwareUpdateObject: the Firmware Update object /5 (single instance 0):
+// the shared UpdatePipeline (update_pipeline.h) does the transfer, checks and
+// install, FirmwareUpdateMachine (firmware_update.h) keeps /5's State and
+// Update Result, and the image reaches the application through a
+// FirmwareHandler — so a device can simulate flashing by looking at the bytes.
 //
 //   FirmwareUpdateObject fw({.verify = [](auto img) { return img.empty() ? 5 : 0; },
 //                            .apply = [](auto img) { return 1; }});
@@ -36,6 +37,7 @@
 #include "client/firmware_downloader.h"
 #include "client/firmware_update.h"
 #include "client/object.h"
+#include "client/update_pipeline.h"
 
 namespace lwcl::client {
 
@@ -67,14 +69,14 @@ class FirmwareUpdateObject : public Object {
   FwResult result() const { return machine_.result(); }
   const std::string& package_uri() const { return uri_; }
   // The image held in Downloaded/Updating (empty otherwise).
-  const std::vector<uint8_t>& image() const { return image_; }
+  const std::vector<uint8_t>& image() const { return pipeline_.package(); }
   void SetPackageInfo(std::string name, std::string version);
 
   // Deferred work: drives a pull download and performs a requested update.
   // Cheap when idle; call it from the client's loop (Client task hook).
   void Poll();
   // Whether Poll has anything to do (a download or an update pending).
-  bool busy() const { return downloader_.busy() || update_pending_; }
+  bool busy() const { return pipeline_.busy(); }
   // Reports an update that `apply` left pending (it returned 0): 1 success,
   // else a failure result. Ignored unless Updating.
   void FinishUpdate(uint8_t result);
@@ -90,19 +92,15 @@ class FirmwareUpdateObject : public Object {
   lwm2m::CoapCode WritePackage(const std::vector<uint8_t>& data);
   lwm2m::CoapCode WriteUri(const std::string& uri);
   void Reset();
-  // Size check and verify on a complete image -> Downloaded or Idle.
-  void CheckImage(std::vector<uint8_t> data);
-  void OnDownload(DownloadOutcome outcome);
+  // The shared pipeline's steps as /5 events.
+  void OnPipeline(const UpdateEvent& e);
   bool HoldsImage() const { return state() == FwState::kDownloaded || state() == FwState::kUpdating; }
 
-  FirmwareHandler handler_;
   FirmwareUpdateMachine machine_;
-  FirmwareDownloader downloader_;
+  UpdatePipeline pipeline_;  // does the work; machine_ keeps /5's numbers
   std::string uri_;
-  std::vector<uint8_t> image_;
   std::string name_;
   std::string version_;
-  bool update_pending_ = false;
 };
 
 }  // namespace lwcl::client

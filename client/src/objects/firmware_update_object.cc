@@ -28,11 +28,6 @@ constexpr uint16_t kDeliveryMethod = 9;
 constexpr int64_t kProtocolCoap = 0;
 constexpr int64_t kDeliveryBoth = 2;
 
-DownloadOptions WithMaxSize(DownloadOptions o, size_t max_size) {
-  o.max_size = max_size;
-  return o;
-}
-
 FwResult VerifyResult(uint8_t r) {
   switch (static_cast<FwResult>(r)) {
     case FwResult::kInitial:
@@ -44,6 +39,54 @@ FwResult VerifyResult(uint8_t r) {
     default:
       return FwResult::kIntegrityFailure;
   }
+}
+
+// The pipeline's failure as /5's Update Result.
+FwResult ToFwResult(UpdateError e, FwResult otherwise) {
+  switch (e) {
+    case UpdateError::kNone:
+      return FwResult::kInitial;
+    case UpdateError::kNoStorage:
+      return FwResult::kNotEnoughFlash;
+    case UpdateError::kOutOfRam:
+      return FwResult::kOutOfRam;
+    case UpdateError::kConnectionLost:
+      return FwResult::kConnectionLost;
+    case UpdateError::kIntegrity:
+      return FwResult::kIntegrityFailure;
+    case UpdateError::kUnsupportedType:
+      return FwResult::kUnsupportedPackageType;
+    case UpdateError::kInvalidUri:
+      return FwResult::kInvalidUri;
+    case UpdateError::kUnsupportedProtocol:
+      return FwResult::kUnsupportedProtocol;
+    case UpdateError::kInstallFailed:
+      return FwResult::kUpdateFailed;
+    default:
+      return otherwise;
+  }
+}
+
+// The application's /5 handler as pipeline steps.
+UpdateHandler PipelineSteps(const FirmwareHandler& h) {
+  UpdateHandler u;
+  u.max_size = h.max_size;
+  if (h.verify) {
+    u.verify = [verify = h.verify](std::span<const uint8_t> image) {
+      const FwResult r = VerifyResult(verify(image));
+      if (r == FwResult::kInitial) return UpdateVerdict::Ok();
+      return UpdateVerdict::Fail(FromFwResult(r), "the image was refused");
+    };
+  }
+  if (h.apply) {
+    u.install = [apply = h.apply](std::span<const uint8_t> image, std::string_view) {
+      const uint8_t r = apply(image);
+      if (r == 0) return UpdateVerdict::Later();
+      if (static_cast<FwResult>(r) == FwResult::kSuccess) return UpdateVerdict::Ok();
+      return UpdateVerdict::Fail(FromFwResult(static_cast<FwResult>(r)), "the update failed");
+    };
+  }
+  return u;
 }
 
 Record Rec(Path p, Value v) {
@@ -68,10 +111,11 @@ FirmwareUpdateObject::FirmwareUpdateObject(FirmwareHandler handler, DownloadOpti
                  {kProtocolSupport, Operations::kRead, DataType::kInteger, true},
                  {kDeliveryMethod, Operations::kRead, DataType::kInteger, false},
              }),
-      handler_(std::move(handler)),
-      downloader_(WithMaxSize(download, handler_.max_size)),
-      name_(handler_.pkg_name),
-      version_(handler_.pkg_version) {}
+      pipeline_(PipelineSteps(handler), download),
+      name_(handler.pkg_name),
+      version_(handler.pkg_version) {
+  pipeline_.SetListener([this](const UpdateEvent& e) { OnPipeline(e); });
+}
 
 void FirmwareUpdateObject::SetPackageInfo(std::string name, std::string version) {
   const bool was_shown = HoldsImage();
@@ -145,11 +189,7 @@ CoapCode FirmwareUpdateObject::Write(uint16_t iid, const Record& record) {
   }
 }
 
-void FirmwareUpdateObject::Reset() {
-  downloader_.Cancel();
-  image_.clear();
-  update_pending_ = false;
-}
+void FirmwareUpdateObject::Reset() { pipeline_.Cancel(); }
 
 CoapCode FirmwareUpdateObject::WritePackage(const std::vector<uint8_t>& data) {
   // Some content formats cannot carry an empty opaque; one 0x00 byte stands for it.
@@ -160,7 +200,7 @@ CoapCode FirmwareUpdateObject::WritePackage(const std::vector<uint8_t>& data) {
   }
   const CoapCode c = Apply(FwEvent::kPackageWritten);
   if (!IsSuccess(c)) return c;
-  CheckImage(data);
+  pipeline_.Receive(data);
   return CoapCode::kChanged;
 }
 
@@ -184,58 +224,50 @@ CoapCode FirmwareUpdateObject::WriteUri(const std::string& uri) {
   const CoapCode c = Apply(FwEvent::kUriWritten);
   if (!IsSuccess(c)) return c;
   uri_ = uri;
-  const FwResult started = downloader_.Start(uri, [this](DownloadOutcome o) { OnDownload(std::move(o)); });
-  if (started != FwResult::kInitial) Apply(FwEvent::kDownloadFailed, started);
+  pipeline_.Fetch(uri);  // a failure to start reaches OnPipeline
   return CoapCode::kChanged;
 }
 
-void FirmwareUpdateObject::CheckImage(std::vector<uint8_t> data) {
-  if (data.size() > handler_.max_size) {
-    Apply(FwEvent::kDownloadFailed, FwResult::kNotEnoughFlash);
-    return;
+void FirmwareUpdateObject::OnPipeline(const UpdateEvent& e) {
+  switch (e.to) {
+    case UpdatePhase::kHeld:
+      if (e.from == UpdatePhase::kInstalling) {
+        Apply(FwEvent::kUpdateFailed, ToFwResult(e.error, FwResult::kUpdateFailed));
+        return;
+      }
+      Apply(FwEvent::kDownloadSucceeded);
+      if (!name_.empty()) MarkChanged(Path::Resource(kObjectId, 0, kPkgName));
+      if (!version_.empty()) MarkChanged(Path::Resource(kObjectId, 0, kPkgVersion));
+      return;
+    case UpdatePhase::kEmpty:
+      if (e.error != UpdateError::kNone) Apply(FwEvent::kDownloadFailed, ToFwResult(e.error, FwResult::kIntegrityFailure));
+      return;
+    case UpdatePhase::kInstalled:
+      // Firmware has no separate activation: installed is done, and the
+      // image is dropped (Idle, result 1).
+      Apply(FwEvent::kUpdateSucceeded);
+      pipeline_.Cancel();
+      return;
+    default:
+      return;
   }
-  const FwResult verdict = handler_.verify ? VerifyResult(handler_.verify(data)) : FwResult::kInitial;
-  if (verdict != FwResult::kInitial) {
-    Apply(FwEvent::kDownloadFailed, verdict);
-    return;
-  }
-  image_ = std::move(data);
-  Apply(FwEvent::kDownloadSucceeded);
-  if (!name_.empty()) MarkChanged(Path::Resource(kObjectId, 0, kPkgName));
-  if (!version_.empty()) MarkChanged(Path::Resource(kObjectId, 0, kPkgVersion));
-}
-
-void FirmwareUpdateObject::OnDownload(DownloadOutcome outcome) {
-  if (state() != FwState::kDownloading) return;
-  if (outcome.result != FwResult::kInitial) {
-    Apply(FwEvent::kDownloadFailed, outcome.result);
-    return;
-  }
-  CheckImage(std::move(outcome.data));
 }
 
 CoapCode FirmwareUpdateObject::Execute(uint16_t iid, uint16_t rid, std::string_view) {
   if (iid != 0 || rid != kUpdate) return CoapCode::kMethodNotAllowed;
   const CoapCode c = Apply(FwEvent::kExecuteUpdate);
-  if (IsSuccess(c)) update_pending_ = true;
+  if (IsSuccess(c)) pipeline_.RequestInstall();
   return c;
 }
 
-void FirmwareUpdateObject::Poll() {
-  downloader_.Pump();
-  if (!update_pending_) return;
-  update_pending_ = false;
-  const uint8_t r = handler_.apply ? handler_.apply(image_) : uint8_t{1};
-  if (r != 0) FinishUpdate(r);
-}
+void FirmwareUpdateObject::Poll() { pipeline_.Poll(); }
 
 void FirmwareUpdateObject::FinishUpdate(uint8_t result) {
   if (state() != FwState::kUpdating) return;
   if (static_cast<FwResult>(result) == FwResult::kSuccess) {
-    Apply(FwEvent::kUpdateSucceeded);
-    image_.clear();
+    pipeline_.FinishInstall(UpdateVerdict::Ok());
   } else {
-    Apply(FwEvent::kUpdateFailed, static_cast<FwResult>(result));
+    pipeline_.FinishInstall(UpdateVerdict::Fail(FromFwResult(static_cast<FwResult>(result)), "the update failed"));
   }
 }
 

@@ -29,6 +29,7 @@
 #include "client/client.h"
 #include "client/registry.h"
 #include "client/simple_object.h"
+#include "device/model_slots.h"
 #include "device/pattern_detector_app.h"
 #include "device/sensor_source.h"
 
@@ -42,6 +43,9 @@ struct VirtualDeviceOptions {
   // Keeps /0, /1 and attributes across runs (client::Client::SetStateFile); empty: none.
   std::string state_file;
   AppOptions app;
+  // Model slots A/B behind /9: the fleet key packages must be signed with,
+  // and where the slots survive restarts (empty: in memory).
+  SlotOptions slots;
 };
 
 class VirtualDevice {
@@ -51,7 +55,10 @@ class VirtualDevice {
   VirtualDevice(const VirtualDevice&) = delete;
   VirtualDevice& operator=(const VirtualDevice&) = delete;
 
-  // See PatternDetectorApp::LoadModel; a new label set sends an Update.
+  // The first call boots the model slots with `package` as the factory model
+  // (ModelSlots::Boot: a state directory's model wins); later calls replace
+  // the running model directly (PatternDetectorApp::LoadModel). A new label
+  // set sends an Update.
   bool LoadModel(std::span<const uint8_t> package, std::string* error);
   // Seconds on a monotonic clock, for both the samples and the client.
   void SetClock(std::function<double()> clock);
@@ -73,6 +80,7 @@ class VirtualDevice {
   const std::string& endpoint() const { return options_.endpoint; }
 
   PatternDetectorApp& app() { return app_; }
+  ModelSlots& slots() { return slots_; }
   const PatternDetectorApp& app() const { return app_; }
   client::Client& client() { return *client_; }
   client::Registry& registry() { return registry_; }
@@ -87,7 +95,9 @@ class VirtualDevice {
   std::unique_ptr<client::SimpleObject> server_object_;
   std::unique_ptr<client::SimpleObject> device_object_;
   PatternDetectorApp app_;
+  ModelSlots slots_;
   std::unique_ptr<client::Client> client_;
+  bool booted_ = false;
   bool started_ = false;
   double start_time_ = 0.0;
   uint64_t samples_fed_ = 0;
