@@ -61,6 +61,8 @@ struct DeviceSettings {
   std::string drift;
   uint32_t seed = 1;
   std::string state;
+  std::string fleet_key;  // file
+  std::string slots;      // directory
   int64_t lifetime_s = 300;
   float threshold = 0.6f;
   double duration_s = 0;  // 0: until a signal
@@ -110,11 +112,14 @@ void ApplyConfigFile(const std::string& path, DeviceSettings* s, const CLI::App&
   take("drift", "--drift", &s->drift);
   take("seed", "--seed", &s->seed);
   take("state", "--state", &s->state);
+  take("fleet_key", "--fleet-key", &s->fleet_key);
+  take("slots", "--slots", &s->slots);
   take("lifetime", "--lifetime", &s->lifetime_s);
   take("threshold", "--threshold", &s->threshold);
   take("duration", "--duration", &s->duration_s);
   static const char* kKnown[] = {"endpoint", "server", "psk_identity", "psk_key", "model",     "source",  "patterns",
-                                 "drift",    "seed",   "state",        "lifetime", "threshold", "duration"};
+                                 "drift",    "seed",   "state",        "lifetime", "threshold", "duration",
+                                 "fleet_key", "slots"};
   for (const auto& [key, v] : j.items()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
       throw std::runtime_error(path + ": unknown setting \"" + key + "\"");
@@ -215,6 +220,8 @@ void RunDevice(DeviceSettings s, const CLI::App& cmd) {
   }
   o.lifetime_s = s.lifetime_s;
   o.state_file = s.state;
+  if (!s.fleet_key.empty()) o.slots.fleet_key = ReadFleetKeyFlag(s.fleet_key);
+  o.slots.state_dir = s.slots;
   o.app.detector.threshold = s.threshold;
 
   std::string model_path = s.model;
@@ -286,14 +293,19 @@ void RegisterDeviceCommand(CLI::App& app) {
       "  lwcl device --endpoint dev-1 --server coaps://127.0.0.1:5684 --psk-identity dev-1 --psk-key 00112233\n"
       "  lwcl device --endpoint dev-1 --source replay:recordings/wave_26Hz_g.csv\n"
       "  lwcl device --endpoint dev-1 --drift bias:x=0.2@60,rotate:z=30@120-180 --duration 300\n"
+      "  lwcl device --endpoint dev-1 --fleet-key fleet.pub --slots state/dev-1   # takes models over /9\n"
+      "Model delivery: /9 Software Management, slot A = /9/0, slot B = /9/1. Without --fleet-key every\n"
+      "package is refused; with --slots the slots and the running model survive restarts.\n"
       "Config file keys: endpoint, server, psk_identity, psk_key, model, source, patterns, drift, seed,\n"
-      "state, lifetime, threshold, duration.");
+      "state, fleet_key, slots, lifetime, threshold, duration.");
   cmd->add_option("--endpoint", settings->endpoint, "Endpoint name the device registers with");
   cmd->add_option("--server", settings->server, "LwM2M server: coap://IPv4:PORT or coaps://IPv4:PORT")
       ->capture_default_str();
   cmd->add_option("--psk-identity", settings->psk_identity, "DTLS PSK identity (default: the endpoint name)");
   cmd->add_option("--psk-key", settings->psk_key, "DTLS PSK key, hex");
   cmd->add_option("--model", settings->model, std::string("Model package (default: ") + kDefaultModel + ")");
+  cmd->add_option("--fleet-key", settings->fleet_key, "Ed25519 public key (PEM or hex) /9 packages must be signed with");
+  cmd->add_option("--slots", settings->slots, "Directory keeping the model slots across restarts");
   cmd->add_option("--source", settings->source, "sim (motion simulator) or replay:FILE (a recording or dataset folder, looped)")
       ->capture_default_str();
   cmd->add_option("--patterns", settings->patterns, "Gestures the simulator cycles through, comma-separated")

@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "client/security_object.h"
@@ -35,6 +37,17 @@ std::vector<uint8_t> ParseHexFlag(const std::string& hex, const std::string& fla
     out.push_back(static_cast<uint8_t>(nibble(hex[i]) * 16 + nibble(hex[i + 1])));
   }
   return out;
+}
+
+device::FleetKey ReadFleetKeyFlag(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("--fleet-key " + path + ": cannot read it");
+  std::stringstream text;
+  text << in.rdbuf();
+  device::FleetKey key{};
+  std::string error;
+  if (!device::ParseFleetKey(text.str(), &key, &error)) throw std::runtime_error("--fleet-key " + path + ": " + error);
+  return key;
 }
 
 }  // namespace lwcl::apps

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "client/client.h"
+#include "device/package_check.h"
 
 namespace lwcl::apps {
 
@@ -18,6 +19,10 @@ client::Endpoint ParseServerFlag(const std::string& uri);
 
 // "00ff10..." -> bytes; `flag` names the flag in the error.
 std::vector<uint8_t> ParseHexFlag(const std::string& hex, const std::string& flag);
+
+// --fleet-key FILE: the Ed25519 public key (PEM, as `lwcl keygen` writes
+// it, or 64 hex digits) that /9 packages must be signed with.
+device::FleetKey ReadFleetKeyFlag(const std::string& path);
 
 }  // namespace lwcl::apps
 

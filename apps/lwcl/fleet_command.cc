@@ -43,6 +43,8 @@ struct FleetSettings {
   std::string model;
   uint32_t seed = 1;
   std::string psk_key_base;  // hex
+  std::string fleet_key;     // file
+  std::string slots;         // directory
   std::string patterns = "idle,updown,wave,circle,shake";
   std::string drift;       // drift schedule for the drifting devices
   size_t drift_every = 1;  // every K-th device (index % K == 0) drifts
@@ -76,6 +78,8 @@ void RunFleet(const FleetSettings& s) {
   o.seed = s.seed;
   o.server = ParseServerFlag(s.server);
   o.lifetime_s = s.lifetime_s;
+  if (!s.fleet_key.empty()) o.fleet_key = ReadFleetKeyFlag(s.fleet_key);
+  o.slots_dir = s.slots;
   o.start_spread_s = s.spread_s >= 0 ? s.spread_s : static_cast<double>(s.devices) / 50.0;
   if (o.server.dtls) {
     if (s.psk_key_base.empty()) throw std::runtime_error("coaps:// needs --psk-key-base HEX");
@@ -163,7 +167,8 @@ void RegisterFleetCommand(CLI::App& app) {
       "  lwcl fleet --devices 200 --threads 2 --server coap://127.0.0.1:5683 --model motion.lwpkg\n"
       "  lwcl fleet --devices 100 --drift rotate:z=30@120 --drift-every 10   # a tenth of them drift\n"
       "  lwcl fleet --devices 20 --server coaps://127.0.0.1:5684 --psk-key-base 00112233\n"
-      "    (device i's PSK identity is PREFIX+i, its key the base bytes then i as 4 bytes big-endian)");
+      "    (device i's PSK identity is PREFIX+i, its key the base bytes then i as 4 bytes big-endian)\n"
+      "  lwcl fleet --devices 100 --fleet-key fleet.pub   # every device takes signed models over /9");
   cmd->add_option("--devices", settings->devices, "How many devices")->required();
   cmd->add_option("--server", settings->server, "LwM2M server: coap://IPv4:PORT or coaps://IPv4:PORT")
       ->capture_default_str();
@@ -171,6 +176,8 @@ void RegisterFleetCommand(CLI::App& app) {
   cmd->add_option("--threads", settings->threads, "Threads running the devices")->capture_default_str();
   cmd->add_option("--model", settings->model, std::string("Model package (default: ") + kDefaultModel + ")");
   cmd->add_option("--seed", settings->seed, "Base seed (device i uses seed + i)")->capture_default_str();
+  cmd->add_option("--fleet-key", settings->fleet_key, "Ed25519 public key (PEM or hex) /9 packages must be signed with");
+  cmd->add_option("--slots", settings->slots, "Directory keeping each device's model slots (DIR/ENDPOINT) across runs");
   cmd->add_option("--psk-key-base", settings->psk_key_base, "With coaps://: base of every device's PSK key, hex");
   cmd->add_option("--patterns", settings->patterns, "Gestures the devices cycle through")->capture_default_str();
   cmd->add_option("--drift", settings->drift, "Drift injectors on a schedule, e.g. rotate:z=30@60 (see lwcl device)");

@@ -37,6 +37,10 @@ expect_fail "device with a bad server URI" "coap://" "$LWCL" device --endpoint x
 expect_fail "device with a host name" "numeric IPv4" "$LWCL" device --endpoint x --server coap://localhost:5683
 expect_fail "device with an unknown flag" "--bogus|not expected|extra" "$LWCL" device --endpoint x --bogus
 expect_fail "fleet without --devices" "devices" "$LWCL" fleet
+echo "not a key" > "$TMP/bad.pub"
+expect_fail "device with a missing fleet key" "--fleet-key.*cannot read" "$LWCL" device --endpoint x --fleet-key /nonexistent.pub
+expect_fail "device with a bad fleet key" "--fleet-key.*PEM public key" "$LWCL" device --endpoint x --fleet-key "$TMP/bad.pub"
+expect_fail "fleet with a bad fleet key" "--fleet-key.*PEM public key" "$LWCL" fleet --devices 2 --fleet-key "$TMP/bad.pub"
 expect_fail "fleet with a PSK base over coap://" "coaps" "$LWCL" fleet --devices 2 --psk-key-base 0011
 expect_fail "fleet with a bad drift spec" "--drift" "$LWCL" fleet --devices 2 --model /dev/null --drift "tilt:x=1@0"
 

@@ -46,6 +46,8 @@ bool Fleet::Start(std::string* error) {
     }
     o.lifetime_s = options_.lifetime_s;
     o.app = options_.app;
+    o.slots.fleet_key = options_.fleet_key;
+    if (!options_.slots_dir.empty()) o.slots.state_dir = options_.slots_dir + "/" + o.endpoint;
     std::unique_ptr<SensorSource> source = options_.make_source(i, options_.seed + i);
     if (!source) {
       if (error) *error = o.endpoint + ": no sensor source";

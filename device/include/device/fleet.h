@@ -17,10 +17,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "device/package_check.h"
 #include "device/sensor_source.h"
 #include "device/virtual_device.h"
 
@@ -39,6 +41,10 @@ struct FleetOptions {
   std::function<std::unique_ptr<SensorSource>(size_t index, uint64_t seed)> make_source;
   // The DTLS-PSK key of device `index` (used when server.dtls).
   std::function<std::vector<uint8_t>(size_t index)> psk_key;
+  // Model slots of every device (/9): the fleet key; slots_dir, when set,
+  // keeps device i's slots in slots_dir/<endpoint> across runs.
+  std::optional<FleetKey> fleet_key;
+  std::string slots_dir;
   double start_spread_s = 0.0;  // device i starts at i * spread / devices
   uint32_t poll_ms = 5;         // a thread's pause between sweeps over its devices
 };
