@@ -27,8 +27,8 @@ using namespace lwcl;
 
 const std::vector<uint8_t>& Factory() {
   static const std::vector<uint8_t> p = [] {
-    const test_support::Int8TestModel m = test_support::RandomInt8Model(3, test_support::MotionDsp(), {8}, 3);
-    return test_support::Int8TestModel::Write(m.View());
+    const testing::Int8TestModel m = testing::RandomInt8Model(3, testing::MotionDsp(), {8}, 3);
+    return testing::Int8TestModel::Write(m.View());
   }();
   return p;
 }

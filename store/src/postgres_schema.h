@@ -8,7 +8,7 @@
 
 namespace lwcl::store::postgres_schema {
 
-inline constexpr std::array<const char*, 1> kMigrations = {
+inline constexpr std::array<const char*, 2> kMigrations = {
     // 0 -> 1: everything issue 5 asks for.
     R"sql(
 CREATE TABLE devices (
@@ -72,6 +72,20 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_time ON events(time_ms);
 CREATE INDEX events_by_endpoint ON events(endpoint, id);
+)sql",
+    // 1 -> 2: the model registry (issue 12).
+    R"sql(
+CREATE TABLE models (
+  id BIGSERIAL PRIMARY KEY,
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  digest TEXT NOT NULL UNIQUE,
+  base_digest TEXT NOT NULL,
+  is_signed BOOLEAN NOT NULL,
+  metadata TEXT NOT NULL,
+  package BYTEA NOT NULL,
+  created_ms BIGINT NOT NULL
+);
 )sql",
 };
 

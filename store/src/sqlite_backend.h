@@ -60,6 +60,10 @@ class SqliteStore final : public Store {
   Result<std::int64_t> AppendEvent(const Event& event) override;
   Result<std::vector<Event>> QueryEvents(const EventQuery& query) override;
   Result<std::int64_t> DeleteEventsBefore(TimeMs before_ms) override;
+  Result<std::int64_t> AddModel(const ModelRecord& model) override;
+  Result<ModelRecord> GetModel(std::int64_t id) override;
+  Result<std::vector<ModelRecord>> ListModels() override;
+  Status DeleteModel(std::int64_t id) override;
 
   struct Impl;  // sqlite3 handles and prepared statements (sqlite_impl.h)
 

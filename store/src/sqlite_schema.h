@@ -6,7 +6,7 @@
 
 namespace lwcl::store::sqlite_schema {
 
-inline constexpr std::array<const char*, 1> kMigrations = {
+inline constexpr std::array<const char*, 2> kMigrations = {
     // 0 -> 1: everything issue 5 asks for.
     R"sql(
 CREATE TABLE devices (
@@ -70,6 +70,20 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_time ON events(time_ms);
 CREATE INDEX events_by_endpoint ON events(endpoint, id);
+)sql",
+    // 1 -> 2: the model registry (issue 12).
+    R"sql(
+CREATE TABLE models (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  digest TEXT NOT NULL UNIQUE,
+  base_digest TEXT NOT NULL,
+  is_signed INTEGER NOT NULL,
+  metadata TEXT NOT NULL,
+  package BLOB NOT NULL,
+  created_ms INTEGER NOT NULL
+);
 )sql",
 };
 

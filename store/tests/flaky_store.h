@@ -86,6 +86,10 @@ class FlakyStore final : public Store {
   Result<std::vector<Event>> QueryEvents(const EventQuery& q) override {
     return inner_.QueryEvents(q);
   }
+  Result<std::int64_t> AddModel(const ModelRecord& m) override { return inner_.AddModel(m); }
+  Result<ModelRecord> GetModel(std::int64_t id) override { return inner_.GetModel(id); }
+  Result<std::vector<ModelRecord>> ListModels() override { return inner_.ListModels(); }
+  Status DeleteModel(std::int64_t id) override { return inner_.DeleteModel(id); }
 
  private:
   Store& inner_;

@@ -49,7 +49,49 @@ TEST_P(StoreBehaviour, NamesItsBackendAndSchemaVersion) {
   EXPECT_EQ(store().BackendName(), GetParam());
   auto v = store().SchemaVersion();
   ASSERT_TRUE(v.ok()) << v.status().message();
-  EXPECT_EQ(*v, 1);
+  EXPECT_EQ(*v, 2);
+}
+
+TEST_P(StoreBehaviour, ModelsAddGetListDelete) {
+  ModelRecord a;
+  a.name = "motion";
+  a.version = "1.0.0";
+  a.digest = std::string(64, 'a');
+  a.is_signed = true;
+  a.metadata_json = R"({"labels":["idle","wave"]})";
+  a.package = Bytes{1, 2, 3, 0, 255};
+  a.created_ms = 1000;
+  ModelRecord b = a;
+  b.version = "1.1.0";
+  b.digest = std::string(64, 'b');
+  b.base_digest = a.digest;
+  b.is_signed = false;
+  b.package = Bytes(5000, 7);
+  auto ida = store().AddModel(a);
+  ASSERT_TRUE(ida.ok()) << ida.status().message();
+  auto idb = store().AddModel(b);
+  ASSERT_TRUE(idb.ok()) << idb.status().message();
+  EXPECT_GT(*idb, *ida);
+  auto again = store().AddModel(a);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), ErrorCode::kInvalid);
+  EXPECT_NE(again.status().message().find("already model " + std::to_string(*ida)), std::string::npos);
+
+  auto got = store().GetModel(*idb);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  b.id = *idb;
+  EXPECT_EQ(*got, b);
+  auto list = store().ListModels();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, *idb);  // newest first
+  EXPECT_TRUE((*list)[0].package.empty()) << "the list leaves the bytes out";
+  EXPECT_EQ((*list)[1].version, "1.0.0");
+  EXPECT_TRUE((*list)[1].is_signed);
+  ASSERT_TRUE(store().DeleteModel(*ida).ok());
+  EXPECT_EQ(store().DeleteModel(*ida).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store().GetModel(*ida).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store().ListModels()->size(), 1u);
 }
 
 TEST_P(StoreBehaviour, DevicesUpsertGetListDelete) {

@@ -117,6 +117,22 @@ struct Event {
   bool operator==(const Event&) const = default;
 };
 
+// A model package in the registry: the bytes as uploaded, and what the
+// server read from them. Identified by id; the digest is unique (the same
+// package uploaded twice is one model).
+struct ModelRecord {
+  std::int64_t id = 0;  // assigned by the store on AddModel
+  std::string name;
+  std::string version;
+  std::string digest;       // SHA-256 of the package body, hex
+  std::string base_digest;  // a delta's base (hex); empty for a full package
+  bool is_signed = false;
+  std::string metadata_json = "{}";  // labels, sizes, DSP: what the server shows
+  Bytes package;                     // empty in ListModels
+  TimeMs created_ms = 0;
+  bool operator==(const ModelRecord&) const = default;
+};
+
 // ---- query shapes -------------------------------------------------------
 
 // A device as the device list shows it.

@@ -107,6 +107,15 @@ class Store {
   virtual Result<std::vector<Event>> QueryEvents(const EventQuery& query) = 0;
   // Retention: removes events older than before_ms; returns how many.
   virtual Result<std::int64_t> DeleteEventsBefore(TimeMs before_ms) = 0;
+
+  // ---- model registry ----
+  // Stores it and returns its id; kInvalid when a model with the same
+  // digest is already there (its id is in the message).
+  virtual Result<std::int64_t> AddModel(const ModelRecord& model) = 0;
+  virtual Result<ModelRecord> GetModel(std::int64_t id) = 0;  // with the bytes; kNotFound
+  // Newest first, without the package bytes.
+  virtual Result<std::vector<ModelRecord>> ListModels() = 0;
+  virtual Status DeleteModel(std::int64_t id) = 0;  // kNotFound
 };
 
 }  // namespace lwcl::store
