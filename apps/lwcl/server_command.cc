@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "device_flags.h"
 #include "file_bytes.h"
 #include "lwm2m/path.h"
 #include "server/rest_api.h"
@@ -36,6 +37,7 @@ struct ServerSettings {
   std::string data_dir = "data";
   std::string database;  // default: <data_dir>/lwcl.db
   std::string token;
+  std::string fleet_key;  // file: the public key uploaded models must be signed with
   std::string web_dir;
   int bootstrap_port = -1;       // -1: the bootstrap-server role is off
   int bootstrap_dtls_port = -1;  // -1: off
@@ -63,6 +65,7 @@ void ApplyConfigFile(const std::string& path, ServerSettings* s, const CLI::App&
   take("data_dir", "--data", &s->data_dir);
   take("database", "--db", &s->database);
   take("token", "--token", &s->token);
+  take("fleet_key", "--fleet-key", &s->fleet_key);
   take("web", "--web", &s->web_dir);
   take("bootstrap_port", "--bootstrap-port", &s->bootstrap_port);
   take("bootstrap_dtls_port", "--bootstrap-dtls-port", &s->bootstrap_dtls_port);
@@ -71,7 +74,8 @@ void ApplyConfigFile(const std::string& path, ServerSettings* s, const CLI::App&
   for (const auto& [key, v] : j.items()) {
     static const char* kKnown[] = {"address",  "coap_port", "dtls_port",      "http_port",
                                    "data_dir", "database",  "token",          "web",
-                                   "bootstrap_port", "bootstrap_dtls_port", "bootstrap_allow_nosec", "observe"};
+                                   "bootstrap_port", "bootstrap_dtls_port", "bootstrap_allow_nosec", "observe",
+                                   "fleet_key"};
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
       throw std::runtime_error(path + ": unknown setting \"" + key + "\"");
     }
@@ -112,6 +116,7 @@ void RunServer(ServerSettings s, const CLI::App& cmd) {
   rest.address = s.address;
   rest.port = s.http_port;
   rest.token = s.token;
+  if (!s.fleet_key.empty()) rest.models.fleet_key = ReadFleetKeyFlag(s.fleet_key);
   rest.static_dir = s.web_dir;
   server::RestApi api(*service, rest);
   if (!api.Start(&error)) throw std::runtime_error(error);
@@ -161,6 +166,8 @@ void RegisterServerCommand(CLI::App& app) {
   cmd->add_option("--data", settings->data_dir, "Data directory (SQLite database)")->capture_default_str();
   cmd->add_option("--db", settings->database, "Database: a SQLite file or postgresql://... (default <data>/lwcl.db)");
   cmd->add_option("--token", settings->token, "Bearer token the REST API requires for changes");
+  cmd->add_option("--fleet-key", settings->fleet_key,
+                  "Ed25519 public key (PEM or hex) every uploaded model must be signed with");
   cmd->add_option("--web", settings->web_dir, "Serve the dashboard from this directory")->check(CLI::ExistingDirectory);
   cmd->add_option("--bootstrap-port", settings->bootstrap_port,
                   "Also be the bootstrap server on this UDP port; -1: off (devices with a credential in the store "

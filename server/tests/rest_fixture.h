@@ -33,6 +33,8 @@ class RestFixture : public ::testing::Test {
   // A test fixture's chance to make the client different (formats, version)
   // before it registers.
   virtual void ConfigureClient(client::Registry&, client::RegistrationConfig&) {}
+  // And to set REST options (the fleet key, ...) before the API starts.
+  virtual void ConfigureRest(RestOptions&) {}
 
   void SetUp() override {
     ServiceOptions options = test_support::SqliteServiceOptions(dir_);
@@ -64,6 +66,7 @@ class RestFixture : public ::testing::Test {
     rest.port = 0;
     rest.token = token_;
     rest.device_timeout_s = 10;
+    ConfigureRest(rest);
     api_ = std::make_unique<RestApi>(*service_, rest);
     ASSERT_TRUE(api_->Start(&error)) << error;
     loop_ = std::thread([this] {

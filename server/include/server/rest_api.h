@@ -25,6 +25,7 @@
 #include <string>
 #include <thread>
 
+#include "server/model_registry.h"
 #include "server/service.h"
 
 namespace httplib {
@@ -41,6 +42,7 @@ struct RestOptions {
   std::string token;     // required for changes when set
   std::string static_dir;  // the dashboard's files; empty: API only
   double device_timeout_s = 40;  // how long a device operation may take
+  RegistryOptions models;         // the fleet key uploads must be signed with
 };
 
 class RestApi {

@@ -120,6 +120,14 @@ class Service {
 
   ServiceStats stats() const;
 
+  // A fleet-wide event (model registry, rollouts) from any thread: stored
+  // and sent to subscribers from the loop thread, like the device events.
+  void Announce(std::string kind, std::string detail_json) {
+    Post([this, kind = std::move(kind), detail = std::move(detail_json)]() mutable {
+      RecordEvent("", kind, std::move(detail));
+    });
+  }
+
  private:
   Service() = default;
   void RecordEvent(const std::string& endpoint, const std::string& kind, std::string detail_json);

@@ -89,7 +89,7 @@ void RestApi::Routes() {
     return future.get();
   };
 
-  rest::RestContext c{h, service, *reader_, device_op};
+  rest::RestContext c{h, service, *reader_, device_op, options_.models};
   rest::AddHealthRoutes(c);
   rest::AddDeviceRoutes(c);
   rest::AddSeriesRoutes(c);
@@ -97,6 +97,7 @@ void RestApi::Routes() {
   rest::AddObservationRoutes(c);
   rest::AddDeviceOperationRoutes(c);
   rest::AddCredentialRoutes(c);
+  rest::AddModelRoutes(c);
 }
 
 }  // namespace lwcl::server

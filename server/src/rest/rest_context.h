@@ -43,6 +43,7 @@ struct RestContext {
   Service& service;
   RestReader& reader;
   DeviceOp device_op;
+  const RegistryOptions& models;
 };
 
 void AddHealthRoutes(RestContext& c);
@@ -52,6 +53,7 @@ void AddSeriesRoutes(RestContext& c);
 void AddEventRoutes(RestContext& c);  // /api/events and the /api/stream
 void AddObservationRoutes(RestContext& c);
 void AddCredentialRoutes(RestContext& c);
+void AddModelRoutes(RestContext& c);  // /api/models: the model registry
 
 void Reply(httplib::Response& res, int status, const nlohmann::json& body);
 void Fail(httplib::Response& res, int status, const std::string& message);
