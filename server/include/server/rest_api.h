@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "server/model_registry.h"
+#include "server/rollout.h"
 #include "server/service.h"
 
 namespace httplib {
@@ -54,8 +55,11 @@ class RestApi {
 
   // Binds and starts serving on a thread of its own; false with *error.
   bool Start(std::string* error);
+  // Stops serving and stops the rollouts ticking; call it before the
+  // Service goes (the destructor calls it too).
   void Stop();
   uint16_t port() const { return port_; }
+  RolloutEngine& rollouts() { return *rollouts_; }
 
  private:
   void Routes();
@@ -65,6 +69,7 @@ class RestApi {
   std::thread thread_;
   uint16_t port_ = 0;
   std::unique_ptr<RestReader> reader_;
+  std::unique_ptr<RolloutEngine> rollouts_;
 };
 
 }  // namespace lwcl::server

@@ -120,13 +120,28 @@ class Service {
 
   ServiceStats stats() const;
 
-  // A fleet-wide event (model registry, rollouts) from any thread: stored
-  // and sent to subscribers from the loop thread, like the device events.
-  void Announce(std::string kind, std::string detail_json) {
-    Post([this, kind = std::move(kind), detail = std::move(detail_json)]() mutable {
-      RecordEvent("", kind, std::move(detail));
+  // An event of the model registry or a rollout (fleet-wide when
+  // `endpoint` is empty) from any thread: stored and sent to subscribers
+  // from the loop thread, like the device events.
+  void Announce(std::string kind, std::string detail_json, std::string endpoint = {}) {
+    Post([this, kind = std::move(kind), detail = std::move(detail_json), ep = std::move(endpoint)]() mutable {
+      RecordEvent(ep, kind, std::move(detail));
     });
   }
+  // Work the loop thread runs at every Step (after I/O), with the loop's
+  // clock in seconds: rollouts and other schedules. Call before the loop
+  // runs. Both are thread-safe; after RemoveTicker returns, the ticker is
+  // not running and never runs again.
+  uint64_t AddTicker(std::function<void(double now_s)> ticker) {
+    std::lock_guard lock(tickers_mutex_);
+    tickers_[next_ticker_] = std::move(ticker);
+    return next_ticker_++;
+  }
+  void RemoveTicker(uint64_t handle) {
+    std::lock_guard lock(tickers_mutex_);
+    tickers_.erase(handle);
+  }
+  double Now() const { return lwm2m_->Now(); }
 
  private:
   Service() = default;
@@ -179,6 +194,9 @@ class Service {
   std::map<std::string, store::Credential> known_credentials_;
   mutable std::mutex listeners_mutex_;
   std::map<uint64_t, std::function<void(const store::Event&)>> listeners_;
+  std::mutex tickers_mutex_;
+  std::map<uint64_t, std::function<void(double)>> tickers_;
+  uint64_t next_ticker_ = 1;
   uint64_t next_listener_ = 1;
   mutable std::mutex stats_mutex_;  // stats_ is read from other threads
   ServiceStats stats_;

@@ -15,7 +15,7 @@ using rest::IsLoopback;
 
 RestApi::RestApi(Service& service, RestOptions options)
     : service_(service), options_(std::move(options)), http_(std::make_unique<httplib::Server>()),
-      reader_(std::make_unique<RestReader>()) {}
+      reader_(std::make_unique<RestReader>()), rollouts_(std::make_unique<RolloutEngine>(service)) {}
 
 RestApi::~RestApi() { Stop(); }
 
@@ -48,6 +48,7 @@ bool RestApi::Start(std::string* error) {
 void RestApi::Stop() {
   if (http_) http_->stop();
   if (thread_.joinable()) thread_.join();
+  if (rollouts_) rollouts_->Detach();  // before the Service may go
 }
 
 void RestApi::Routes() {
@@ -89,7 +90,7 @@ void RestApi::Routes() {
     return future.get();
   };
 
-  rest::RestContext c{h, service, *reader_, device_op, options_.models};
+  rest::RestContext c{h, service, *reader_, device_op, options_.models, *rollouts_};
   rest::AddHealthRoutes(c);
   rest::AddDeviceRoutes(c);
   rest::AddSeriesRoutes(c);
@@ -98,6 +99,7 @@ void RestApi::Routes() {
   rest::AddDeviceOperationRoutes(c);
   rest::AddCredentialRoutes(c);
   rest::AddModelRoutes(c);
+  rest::AddRolloutRoutes(c);
 }
 
 }  // namespace lwcl::server

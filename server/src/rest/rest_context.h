@@ -44,6 +44,7 @@ struct RestContext {
   RestReader& reader;
   DeviceOp device_op;
   const RegistryOptions& models;
+  RolloutEngine& rollouts;
 };
 
 void AddHealthRoutes(RestContext& c);
@@ -54,6 +55,7 @@ void AddEventRoutes(RestContext& c);  // /api/events and the /api/stream
 void AddObservationRoutes(RestContext& c);
 void AddCredentialRoutes(RestContext& c);
 void AddModelRoutes(RestContext& c);  // /api/models: the model registry
+void AddRolloutRoutes(RestContext& c);  // /api/rollouts
 
 void Reply(httplib::Response& res, int status, const nlohmann::json& body);
 void Fail(httplib::Response& res, int status, const std::string& message);

@@ -171,6 +171,8 @@ void Service::Step(uint32_t timeout_ms) {
   buffer_->MaybeFlush(now);
   if (Backlog()) RetryStore(false);
   PublishBacklog();
+  std::lock_guard lock(tickers_mutex_);
+  for (auto& [handle, tick] : tickers_) tick(lwm2m_->Now());
 }
 
 bool Service::Flush() {
