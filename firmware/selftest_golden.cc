@@ -8,6 +8,7 @@
 #include "selftest_dataset.h"
 #include "selftest_suites.h"
 #include "tinyml/runtime/classifier.h"
+#include "tinyml/runtime/golden_self_test.h"
 #include "tinyml/runtime/memory_plan.h"
 #include "tinyml/package/model_package.h"
 #include "tinyml/kernels/quantization.h"
@@ -99,6 +100,14 @@ GoldenSummary RunGoldenChecks(SelftestChecks& checks) {
   checks.True(g_classifier.Init(g_package, Span<uint8_t>(g_arena, required - 1)) ==
                   tinyml::Status::kArenaTooSmall,
               "golden.arena_one_short");
+  // The package's own golden windows (GOLD), as a device checks them before
+  // activating it; the built-in package carries none and passes with 0. It
+  // uses the arena, so the classifier is initialised after it.
+  tinyml::GoldenSelfTestResult self_test;
+  checks.StatusOk(
+      tinyml::RunGoldenSelfTest(g_package, Span<uint8_t>(g_arena, required), &self_test),
+      "golden.package_self_test");
+  summary.package_golden = static_cast<uint32_t>(self_test.checked);
   if (!checks.StatusOk(g_classifier.Init(g_package, Span<uint8_t>(g_arena, required)),
                        "golden.init")) {
     return summary;

@@ -32,6 +32,8 @@ int main() {
       .Uint(checks.failed())
       .Str(" windows=")
       .Uint(golden.windows)
+      .Str(" package_golden=")
+      .Uint(golden.package_golden)
       .Str(" data=\"")
       .Str(golden.origin)
       .Str("\"")

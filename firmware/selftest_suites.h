@@ -24,6 +24,7 @@ void RunSignatureChecks(SelftestChecks& checks);
 struct GoldenSummary {
   const char* origin = "";    // where the golden data came from
   uint32_t windows = 0;       // windows classified
+  uint32_t package_golden = 0;  // the package's own golden windows checked (GOLD)
   uint32_t arena_bytes = 0;   // RequiredArenaBytes of the package (0 if it did not load)
   uint32_t arena_capacity = 0;
 };

@@ -21,7 +21,10 @@
 #include "tinyml/dsp/spectral_features.h"
 #include "tinyml/kernels/quantization.h"
 #include "tinyml/package/model_package.h"
+#include "tinyml/package/package_format.h"
 #include "tinyml/package/package_writer.h"
+#include "tinyml/runtime/classifier.h"
+#include "tinyml/runtime/memory_plan.h"
 
 namespace lwcl::testing {
 
@@ -158,6 +161,46 @@ inline Int8TestModel RandomInt8Model(uint32_t seed, const tinyml::SpectralConfig
     in = widths[l];
   }
   return m;
+}
+
+// The model's package with `count` golden windows (GOLD): random raw feature
+// vectors near its normalisation, with the class and int8 output this core
+// computes for them, so the package passes its own self-test. Empty when the
+// model does not run.
+inline std::vector<uint8_t> BytesWithGolden(const Int8TestModel& m, size_t count, uint32_t seed) {
+  const std::vector<uint8_t> plain = m.Bytes();
+  tinyml::PackageView view;
+  if (tinyml::ReadPackage(tinyml::Span<const uint8_t>(plain.data(), plain.size()), &view) !=
+      tinyml::Status::kOk) {
+    return {};
+  }
+  std::vector<uint8_t> arena(tinyml::RequiredArenaBytes(view));
+  tinyml::Classifier classifier;
+  if (classifier.Init(view, tinyml::Span<uint8_t>(arena.data(), arena.size())) !=
+      tinyml::Status::kOk) {
+    return {};
+  }
+  const size_t f = view.feature_count;
+  const size_t stride = tinyml::package_format::GoldenRecordBytes(f, view.label_count);
+  std::vector<uint8_t> records(count * stride);
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> features(f);
+  for (size_t w = 0; w < count; ++w) {
+    for (size_t i = 0; i < f; ++i) features[i] = m.feature_mean[i] + m.feature_std[i] * normal(rng);
+    tinyml::Result r;
+    const tinyml::Span<const float> in(features.data(), f);
+    if (classifier.ClassifyFeatures(in, &r) != tinyml::Status::kOk ||
+        tinyml::WriteGoldenRecord(in, r.label, classifier.output(),
+                                  tinyml::Span<uint8_t>(records.data() + w * stride, stride)) !=
+            tinyml::Status::kOk) {
+      return {};
+    }
+  }
+  tinyml::PackageView v = m.View();
+  v.golden_count = count;
+  v.golden = tinyml::Span<const uint8_t>(records.data(), records.size());
+  return Int8TestModel::Write(v);
 }
 
 }  // namespace lwcl::testing

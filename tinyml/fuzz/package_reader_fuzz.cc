@@ -8,7 +8,8 @@
 //   1: the bytes are a package body: a valid header is forced and the trailer
 //      (digest) recomputed, so the section parser sees them;
 //   2: the bytes are (offset, value) edits applied to a valid package built
-//      at start-up, digest recomputed: mutations deep inside real sections.
+//      at start-up (golden windows included), digest recomputed: mutations
+//      deep inside real sections.
 // No seed files live in git: mode 2 starts from a real package by itself.
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +18,7 @@
 
 #include "int8_test_models.h"
 #include "tinyml/runtime/classifier.h"
+#include "tinyml/runtime/golden_self_test.h"
 #include "tinyml/runtime/memory_plan.h"
 #include "tinyml/package/model_package.h"
 #include "tinyml/package/package_format.h"
@@ -61,13 +63,17 @@ void Exercise(Aligned& b) {
   tinyml::Result r;
   c.ClassifyWindow(tinyml::Span<const float>(samples.data(), samples.size()), &r);
   c.ClassifyFeatures(tinyml::Span<const float>(view.feature_mean.data, view.feature_count), &r);
+  // Golden windows the reader accepted must be safe to run.
+  tinyml::GoldenSelfTestResult golden;
+  tinyml::RunGoldenSelfTest(view, tinyml::Span<uint8_t>(arena.data(), need), &golden);
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  // With golden windows, so mode 2 mutates GOLD records too.
   g_seed = new std::vector<uint8_t>(
-      testing::RandomInt8Model(1, testing::SmallDsp(), {6}, 3).Bytes());
+      testing::BytesWithGolden(testing::RandomInt8Model(1, testing::SmallDsp(), {6}, 3), 2, 1));
   return 0;
 }
 

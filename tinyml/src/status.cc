@@ -19,6 +19,7 @@ const char* StatusName(Status s) {
     case Status::kBadSignature: return "bad signature";
     case Status::kUnsigned: return "unsigned";
     case Status::kBaseMismatch: return "delta base mismatch";
+    case Status::kSelfTestFailed: return "golden self-test failed";
   }
   return "unknown status";
 }

@@ -6,7 +6,10 @@
 #include <string>
 
 #include "tinyml/package/model_package.h"
+#include "tinyml/package/package_format.h"
 #include "tinyml/package/package_writer.h"
+#include "tinyml/runtime/golden_self_test.h"
+#include "tinyml/runtime/memory_plan.h"
 #include "tinyml/dsp/spectral_features.h"
 #include "train/float_forward.h"
 
@@ -90,6 +93,40 @@ uint32_t DeltaMask(const PackageWriteOptions& options, size_t layer_count) {
   return mask;
 }
 
+// The GOLD records of `golden`, laid out by the core.
+std::vector<uint8_t> GoldenRecords(const std::vector<GoldenWindowRecord>& golden,
+                                   size_t features, size_t classes) {
+  if (golden.size() > tinyml::kMaxGoldenWindows) Fail("too many golden windows");
+  const size_t stride = tinyml::package_format::GoldenRecordBytes(features, classes);
+  std::vector<uint8_t> records(golden.size() * stride);
+  for (size_t i = 0; i < golden.size(); ++i) {
+    const GoldenWindowRecord& g = golden[i];
+    if (g.features.size() != features || g.expected_output.size() != classes ||
+        g.expected_class < 0 || static_cast<size_t>(g.expected_class) >= classes) {
+      Fail("golden window " + std::to_string(i) + " does not fit the model");
+    }
+    const tinyml::Status s = tinyml::WriteGoldenRecord(
+        View(g.features), static_cast<size_t>(g.expected_class), View(g.expected_output),
+        tinyml::Span<uint8_t>(records.data() + i * stride, stride));
+    if (s != tinyml::Status::kOk) Fail(std::string("golden window: ") + tinyml::StatusName(s));
+  }
+  return records;
+}
+
+// Never hand out a package that fails its own self-test.
+void CheckGoldenSelfTest(const tinyml::PackageView& view) {
+  std::vector<uint8_t> arena(tinyml::RequiredArenaBytes(view));
+  tinyml::GoldenSelfTestResult result;
+  const tinyml::Status s = tinyml::RunGoldenSelfTest(
+      view, tinyml::Span<uint8_t>(arena.data(), arena.size()), &result);
+  if (s != tinyml::Status::kOk) {
+    Fail(std::string("golden self-test: ") + tinyml::StatusName(s) +
+         (result.first_failure != tinyml::kNoGoldenFailure
+              ? " at window " + std::to_string(result.first_failure)
+              : std::string()));
+  }
+}
+
 }  // namespace
 
 std::vector<uint8_t> WritePackage(const FloatModel& model, const QuantizedModel& quantized,
@@ -131,6 +168,10 @@ std::vector<uint8_t> WritePackage(const FloatModel& model, const QuantizedModel&
   view.anomaly_radius = model.anomaly_radius;
   view.layer_count = quantized.layers.size();
   for (size_t l = 0; l < quantized.layers.size(); ++l) view.layers[l] = ViewOf(quantized.layers[l]);
+  if (view.is_delta && !options.golden.empty()) Fail("a delta package carries no golden windows");
+  const std::vector<uint8_t> golden = GoldenRecords(options.golden, features, view.label_count);
+  view.golden_count = options.golden.size();
+  view.golden = View(golden);
 
   std::vector<uint8_t> bytes(tinyml::PackageBytes(view));
   size_t written = 0;
@@ -144,6 +185,7 @@ std::vector<uint8_t> WritePackage(const FloatModel& model, const QuantizedModel&
   if (s != tinyml::Status::kOk) {
     Fail(std::string("the result does not read back: ") + tinyml::StatusName(s));
   }
+  if (check.golden_count != 0) CheckGoldenSelfTest(check);
   return bytes;
 }
 

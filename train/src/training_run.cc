@@ -8,6 +8,7 @@
 
 #include "train/augmentation.h"
 #include "train/float_forward.h"
+#include "train/golden_windows.h"
 #include "train/predictors.h"
 #include "train/quantizer.h"
 
@@ -101,6 +102,22 @@ std::vector<UnlabelledResult> ClassifyUnlabelled(const TrainingRun& run, const D
     out.push_back(u);
   }
   return out;
+}
+
+// The package; unless turned off (or a delta), with one golden self-test
+// window per class, picked and recorded by the package's own int8 run (GOLD
+// does not change what the network computes, so the rewrite classifies the
+// same).
+std::vector<uint8_t> Package(const FloatModel& model, const QuantizedModel& quantized,
+                             const FeatureMatrix& train, const TrainingOptions& options,
+                             size_t* golden) {
+  std::vector<uint8_t> package = WritePackage(model, quantized, options.package);
+  *golden = options.package.golden.size();
+  if (!options.golden_windows || options.package.base_digest || *golden != 0) return package;
+  PackageWriteOptions with_golden = options.package;
+  with_golden.golden = PickGoldenWindows(package, train);
+  *golden = with_golden.golden.size();
+  return WritePackage(model, quantized, with_golden);
 }
 
 }  // namespace
@@ -198,9 +215,11 @@ TrainingRun RunTraining(const Dataset& dataset, const TrainingOptions& options) 
     calibration.emplace_back(row.begin(), row.end());
   }
   const QuantizedModel quantized = QuantizeModel(run.model, calibration);
-  run.package = WritePackage(run.model, quantized, options.package);
+  size_t golden = 0;
+  run.package = Package(run.model, quantized, train, options, &golden);
   run.seconds_packaging = SecondsSince(t);
-  say("package: " + std::to_string(run.package.size()) + " bytes");
+  say("package: " + std::to_string(run.package.size()) + " bytes, " + std::to_string(golden) +
+      " golden self-test windows");
 
   // Evaluate every split, float and (through the core) int8.
   t = Clock::now();

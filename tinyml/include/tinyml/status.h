@@ -27,6 +27,7 @@ enum class Status : uint8_t {
   kBadSignature = 12,      // signature present but does not verify (host side)
   kUnsigned = 13,          // a signature was required and none is present
   kBaseMismatch = 14,      // delta package names a base digest we do not have
+  kSelfTestFailed = 15,    // a package's golden windows do not classify as recorded
 };
 
 // A short, static, human-readable name ("bad digest"); never null.

@@ -28,6 +28,9 @@ Status Merge(const PackageView& base, const PackageView& delta, PackageView* mer
     merged->layers[l] = replacement;
   }
   merged->layer_mask = base.layer_mask;
+  // The base's golden windows record the outputs of the head being replaced.
+  merged->golden_count = 0;
+  merged->golden = Span<const uint8_t>();
   return Status::kOk;
 }
 

@@ -167,6 +167,47 @@ Status ParseDrift(const uint8_t* p, size_t n, PackageView* out) {
   return Status::kOk;
 }
 
+// GOLD's own header, checked against INPT and INFO once every section is read.
+struct GoldenShape {
+  size_t features = 0;
+  size_t classes = 0;
+};
+
+Status ParseGolden(const uint8_t* p, size_t n, GoldenShape* shape, PackageView* out) {
+  if (n < pf::kGoldenFixedBytes) return Status::kMalformed;
+  const size_t count = LoadU32(p);
+  shape->features = LoadU32(p + 4);
+  shape->classes = LoadU32(p + 8);
+  if (count == 0 || count > kMaxGoldenWindows || shape->features == 0 ||
+      shape->features > kMaxLayerWidth || shape->classes == 0 || shape->classes > kMaxLabels ||
+      LoadU32(p + 12) != 0) {
+    return Status::kMalformed;
+  }
+  // Bounded above (16 records of at most 4 KB), so no overflow.
+  const size_t records = count * pf::GoldenRecordBytes(shape->features, shape->classes);
+  if (n != pf::kGoldenFixedBytes + records) return Status::kMalformed;
+  out->golden_count = count;
+  out->golden = Span<const uint8_t>(p + pf::kGoldenFixedBytes, records);
+  return Status::kOk;
+}
+
+// The records, once feature and label counts are known.
+Status CheckGolden(const PackageView& v, const GoldenShape& shape) {
+  if (v.golden_count == 0) return Status::kOk;
+  if (shape.features != v.feature_count || shape.classes != v.label_count) {
+    return Status::kMalformed;
+  }
+  const size_t stride = pf::GoldenRecordBytes(v.feature_count, v.label_count);
+  for (size_t i = 0; i < v.golden_count; ++i) {
+    const GoldenWindow w = GoldenWindowAt(v, i);
+    const uint8_t* reserved = v.golden.data + i * stride + 4 * v.feature_count + 2;
+    if (!AllFinite(w.features) || w.expected_class >= v.label_count || LoadU16(reserved) != 0) {
+      return Status::kMalformed;
+    }
+  }
+  return Status::kOk;
+}
+
 bool ValidZeroPoint(int32_t zp) { return zp >= -128 && zp <= 127; }
 
 Status ParseLayer(const uint8_t* p, size_t n, PackageView* out) {
@@ -211,7 +252,7 @@ Status ParseLayer(const uint8_t* p, size_t n, PackageView* out) {
 }
 
 // Cross-section checks of a full (non-delta) package.
-Status CheckFullPackage(PackageView* out, uint32_t seen) {
+Status CheckFullPackage(PackageView* out, uint32_t seen, const GoldenShape& golden) {
   constexpr uint32_t kInfo = 1, kInput = 2, kNorm = 4, kDrift = 8;
   if ((seen & (kInfo | kInput | kNorm | kDrift)) != (kInfo | kInput | kNorm | kDrift) ||
       out->layer_mask == 0) {
@@ -241,10 +282,25 @@ Status CheckFullPackage(PackageView* out, uint32_t seen) {
       return Status::kMalformed;
     }
   }
-  return Status::kOk;
+  return CheckGolden(*out, golden);
 }
 
 }  // namespace
+
+GoldenWindow GoldenWindowAt(const PackageView& package, size_t index) {
+  GoldenWindow w;
+  if (index >= package.golden_count) return w;
+  const size_t f = package.feature_count;
+  const size_t stride = pf::GoldenRecordBytes(f, package.label_count);
+  if (package.golden.size < (index + 1) * stride) return w;
+  const uint8_t* record = package.golden.data + index * stride;
+  w.features = FloatArray(record, f);
+  w.expected_class = LoadU16(record + 4 * f);
+  w.expected_output = Span<const int8_t>(
+      static_cast<const int8_t*>(static_cast<const void*>(record + 4 * f + 4)),
+      package.label_count);
+  return w;
+}
 
 Status ReadPackage(Span<const uint8_t> bytes, PackageView* out) {
   *out = PackageView();
@@ -285,8 +341,9 @@ Status ReadPackage(Span<const uint8_t> bytes, PackageView* out) {
   if (std::memcmp(digest, trailer, kSha256Bytes) != 0) return Status::kBadDigest;
 
   // Sections tile the body exactly.
-  constexpr uint32_t kInfo = 1, kInput = 2, kNorm = 4, kDrift = 8, kDelta = 16;
+  constexpr uint32_t kInfo = 1, kInput = 2, kNorm = 4, kDrift = 8, kDelta = 16, kGolden = 32;
   uint32_t seen = 0;
+  GoldenShape golden;
   size_t offset = pf::kHeaderBytes;
   while (offset < body) {
     if (body - offset < pf::kSectionHeaderBytes) return Status::kMalformed;
@@ -324,6 +381,10 @@ Status ReadPackage(Span<const uint8_t> bytes, PackageView* out) {
         if (length < pf::kDeltaBytes) return Status::kMalformed;
         out->base_digest = Span<const uint8_t>(p, pf::kDigestBytes);
         break;
+      case pf::kTagGolden:
+        bit = kGolden;
+        s = ParseGolden(p, length, &golden, out);
+        break;
       default:
         break;  // a section from a newer writer: skip it
     }
@@ -339,10 +400,12 @@ Status ReadPackage(Span<const uint8_t> bytes, PackageView* out) {
   }
   if (out->is_delta) {
     // A delta's sections are checked one by one; how they fit the base is
-    // decided when it is applied, against that base.
+    // decided when it is applied, against that base. It carries no golden
+    // windows: a new head changes the outputs they record.
+    if (seen & kGolden) return Status::kMalformed;
     return out->layer_mask != 0 ? Status::kOk : Status::kMissingSection;
   }
-  return CheckFullPackage(out, seen);
+  return CheckFullPackage(out, seen, golden);
 }
 
 }  // namespace lwcl::tinyml

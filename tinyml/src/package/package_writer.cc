@@ -65,8 +65,18 @@ bool LayerShapeOk(const LayerView& l) {
          l.bias.size == out && l.multiplier.size == out && l.shift.size == out;
 }
 
+// A delta never carries golden windows: like the other full-package fields,
+// they are ignored (a view read from a full package becomes a delta as is).
+bool GoldenLayoutOk(const PackageView& v) {
+  if (v.is_delta) return true;
+  if (v.golden_count == 0) return v.golden.size == 0;
+  return v.golden_count <= kMaxGoldenWindows &&
+         v.golden.size ==
+             v.golden_count * pf::GoldenRecordBytes(v.feature_count, v.label_count);
+}
+
 bool LayoutOk(const PackageView& v) {
-  if (v.layer_count > kMaxLayers) return false;
+  if (v.layer_count > kMaxLayers || !GoldenLayoutOk(v)) return false;
   for (size_t l = 0; l < v.layer_count; ++l) {
     const bool carried = !v.is_delta || (v.layer_mask >> l & 1u) != 0;
     if (carried && !LayerShapeOk(v.layers[l])) return false;
@@ -173,6 +183,15 @@ void WriteBody(Cursor& c, const PackageView& v) {
   for (size_t l = 0; l < v.layer_count; ++l) {
     if (!v.is_delta || (v.layer_mask >> l & 1u) != 0) WriteLayer(c, l, v.layers[l]);
   }
+  if (!v.is_delta && v.golden_count != 0) {
+    const size_t s = c.BeginSection(pf::kTagGolden);
+    c.U32(static_cast<uint32_t>(v.golden_count));
+    c.U32(static_cast<uint32_t>(v.feature_count));
+    c.U32(static_cast<uint32_t>(v.label_count));
+    c.U32(0);
+    c.Array(v.golden);
+    c.EndSection(s);
+  }
 }
 
 }  // namespace
@@ -182,6 +201,23 @@ size_t PackageBytes(const PackageView& view) {
   Cursor c{Span<uint8_t>()};
   WriteBody(c, view);
   return c.size() + pf::kTrailerFixedBytes;
+}
+
+Status WriteGoldenRecord(Span<const float> features, size_t expected_class,
+                         Span<const int8_t> expected_output, Span<uint8_t> record) {
+  if (features.empty() || features.size > kMaxLayerWidth || expected_output.empty() ||
+      expected_output.size > kMaxLabels || expected_class >= expected_output.size) {
+    return Status::kInvalidArgument;
+  }
+  const size_t bytes = pf::GoldenRecordBytes(features.size, expected_output.size);
+  if (record.size < bytes) return Status::kBufferTooSmall;
+  Cursor c(record.subspan(0, bytes));
+  c.Array(features);
+  c.U16(static_cast<uint16_t>(expected_class));
+  c.U16(0);
+  c.Array(expected_output);
+  c.PadTo4();
+  return Status::kOk;
 }
 
 Status WritePackage(const PackageView& view, Span<uint8_t> out, size_t* written) {

@@ -38,6 +38,7 @@ Status Classifier::Init(const PackageView& package, Span<uint8_t> arena) {
   if (s != Status::kOk) return s;
   mean_ = package.feature_mean;
   std_ = package.feature_std;
+  output_ = Span<const int8_t>();
   result_ = Result();
   result_.probabilities = probabilities_;
   package_ = &package;
@@ -109,6 +110,7 @@ Status Classifier::Run(Result* out) {
     in = next;
     current = 1 - current;
   }
+  output_ = in;
   const LayerView& last = p.layers[p.layer_count - 1];
   for (size_t c = 0; c < logits_.size; ++c) {
     logits_[c] = DequantizeInt8(in[c], last.output_scale, last.output_zero_point);

@@ -21,6 +21,16 @@ namespace lwcl::train {
 
 using Digest = std::array<uint8_t, 32>;
 
+// One golden self-test window (the package's GOLD section): raw features
+// (before normalisation), the class the device must answer, and the exact
+// int8 output of the last layer (one byte per class). PickGoldenWindows
+// (golden_windows.h) finds them.
+struct GoldenWindowRecord {
+  std::vector<float> features;
+  int expected_class = 0;
+  std::vector<int8_t> expected_output;
+};
+
 struct PackageWriteOptions {
   // Drift reference: per-feature mean and variance of the NORMALISED training
   // features. Empty means 0 and 1 (true by construction when the
@@ -31,11 +41,16 @@ struct PackageWriteOptions {
   std::optional<Digest> base_digest;
   // Layers a delta carries (indices); empty means all of them.
   std::vector<int> delta_layers;
+  // Golden self-test windows (at most tinyml::kMaxGoldenWindows) written as
+  // GOLD; a full package only. The written package must pass
+  // tinyml::RunGoldenSelfTest on them, or WritePackage throws.
+  std::vector<GoldenWindowRecord> golden;
 };
 
 // Throws std::invalid_argument when the models are inconsistent with each
 // other, with the DSP configuration's feature count, or with the format's
-// limits (labels, layers, widths, string lengths).
+// limits (labels, layers, widths, string lengths, golden windows), or when
+// golden windows are given for a delta or do not pass the self-test.
 std::vector<uint8_t> WritePackage(const FloatModel& model, const QuantizedModel& quantized,
                                   const PackageWriteOptions& options = {});
 

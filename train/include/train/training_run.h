@@ -2,7 +2,8 @@
 // dataset to a model package and its evaluation.
 //
 //   split by recording -> windows -> spectral features (the core's DSP)
-//   -> MLP -> int8 quantisation -> package -> read back by the core and
+//   -> MLP -> int8 quantisation -> package (with golden self-test windows:
+//   one correctly classified training window per class) -> read back by the core and
 //   evaluated per split as float (FloatForward) and int8 (Classifier on the
 //   raw windows, exactly as a device runs it).
 //
@@ -49,6 +50,9 @@ struct TrainingOptions {
   std::string model_name = "motion";
   std::string model_version = "0.1.0";
   PackageWriteOptions package;
+  // Record one golden self-test window per class in the package (GOLD, see
+  // golden_windows.h); never for a delta (package.base_digest set).
+  bool golden_windows = true;
   bool evaluate_int8 = true;
   // Progress lines (stage starts and results); may be empty.
   std::function<void(std::string_view)> progress;

@@ -4,7 +4,9 @@
 // hundred bytes) and the SHA-256 digest of the one base it applies to.
 // ApplyDelta writes the merged, full package into the caller's buffer: the
 // base with the delta's layers in place of its own, everything else (labels,
-// DSP, normalisation, drift reference) the base's. It refuses any other base
+// DSP, normalisation, drift reference) the base's, except the base's golden
+// self-test windows (GOLD), which are dropped: they record the outputs of
+// the layers being replaced. It refuses any other base
 // (kBaseMismatch), a layer the base lacks or whose shape differs
 // (kUnsupported: a delta cannot add classes; a new label set needs a full
 // package), and anything that is not a delta (kInvalidArgument). The result

@@ -30,6 +30,7 @@ namespace lwcl::tinyml {
 inline constexpr size_t kMaxLabels = 16;        // classes a package may name
 inline constexpr size_t kMaxLayers = 8;         // dense layers a package may hold
 inline constexpr size_t kMaxLayerWidth = 1024;  // in/out units of one layer
+inline constexpr size_t kMaxGoldenWindows = 16;  // self-test windows a package may carry
 
 // One int8 dense layer, as stored. Weights are symmetric per output channel
 // (zero point 0, scale weight_scales[o]); bias is int32 at scale
@@ -47,6 +48,16 @@ struct LayerView {
   Span<const int32_t> bias;         // out
   Span<const int32_t> multiplier;   // out, Q31
   Span<const int32_t> shift;        // out, in [-31, 30]
+};
+
+// One golden self-test window (GOLD): the raw DSP features of a training
+// window (before normalisation), the class it must be classified as, and the
+// exact int8 output of the last layer the trainer's run of the same int8
+// network produced for it. Points into the package.
+struct GoldenWindow {
+  Span<const float> features;          // feature_count, all finite
+  size_t expected_class = 0;           // < label_count
+  Span<const int8_t> expected_output;  // label_count
 };
 
 struct PackageView {
@@ -79,6 +90,13 @@ struct PackageView {
   LayerView layers[kMaxLayers];
   uint32_t layer_mask = 0;  // bit i set when layer i is carried (deltas: a subset)
 
+  // Golden self-test windows (optional GOLD section; never in a delta): 0
+  // when the package carries none (older packages). `golden` holds
+  // golden_count records of package_format::GoldenRecordBytes(feature_count,
+  // label_count) bytes each, in place; read them with GoldenWindowAt.
+  size_t golden_count = 0;
+  Span<const uint8_t> golden;
+
   Span<const uint8_t> body;       // the digest-covered bytes (header + sections)
   Span<const uint8_t> digest;     // 32 bytes: SHA-256 of body
   uint32_t signature_scheme = 0;  // package_format::kSignature*
@@ -86,6 +104,10 @@ struct PackageView {
 };
 
 Status ReadPackage(Span<const uint8_t> bytes, PackageView* out);
+
+// Golden window `index` (< package.golden_count) of a package ReadPackage
+// accepted (or of a view whose `golden` records are laid out as GOLD's).
+GoldenWindow GoldenWindowAt(const PackageView& package, size_t index);
 
 }  // namespace lwcl::tinyml
 

@@ -56,6 +56,7 @@ inline constexpr uint32_t kTagNorm = Tag('N', 'O', 'R', 'M');   // feature mean 
 inline constexpr uint32_t kTagDrift = Tag('D', 'R', 'F', 'T');  // drift reference, centroids
 inline constexpr uint32_t kTagLayer = Tag('L', 'A', 'Y', 'R');  // one dense layer
 inline constexpr uint32_t kTagDelta = Tag('D', 'L', 'T', 'A');  // base digest of a delta
+inline constexpr uint32_t kTagGolden = Tag('G', 'O', 'L', 'D');  // self-test windows (optional)
 
 // Fixed-size parts of the sections (bytes before any array).
 inline constexpr size_t kInfoFixedBytes = 8;    // u16 name, u16 version, u16 labels, u16 0
@@ -64,6 +65,14 @@ inline constexpr size_t kNormFixedBytes = 8;    // u32 count, u32 0
 inline constexpr size_t kDriftFixedBytes = 16;  // u32 features, u32 classes, f32 radius, u32 0
 inline constexpr size_t kLayerFixedBytes = 24;  // index, activation, shape, in/out quant
 inline constexpr size_t kDeltaBytes = 36;       // base digest, u32 0
+inline constexpr size_t kGoldenFixedBytes = 16;  // u32 count, u32 features, u32 classes, u32 0
+
+// One GOLD record: f32 features[F], u16 expected class, u16 0, i8 expected
+// output[C], zero padding to a multiple of 4 (so every record, and the float
+// array it starts with, stays 4-byte aligned).
+constexpr size_t GoldenRecordBytes(size_t features, size_t classes) {
+  return 4 * features + 4 + ((classes + kAlignment - 1) & ~(kAlignment - 1));
+}
 
 // Layer activation codes.
 inline constexpr uint8_t kActivationNone = 0;

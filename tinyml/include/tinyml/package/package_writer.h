@@ -10,12 +10,15 @@
 // (signing happens afterwards, on the host; it leaves the digest unchanged).
 //
 // A view with is_delta writes a delta: the base digest, then only the layers
-// whose bit is set in layer_mask. A full view writes INFO, INPT, NORM, DRFT
-// and layers [0, layer_count). Fields that only the reader fills (body,
-// digest, signature, format_version) are ignored. The writer checks only
-// what it needs to lay bytes out (string and array lengths, counts within
-// the format's limits); semantic checks are the reader's, so run ReadPackage
-// over the result before trusting a view you did not read yourself.
+// whose bit is set in layer_mask (never GOLD: a delta's golden fields are
+// ignored like its other full-package fields). A full view writes INFO,
+// INPT, NORM, DRFT and layers [0, layer_count), then GOLD when golden_count
+// > 0 (its records copied as they are: lay each out with WriteGoldenRecord).
+// Fields that only the reader fills (body, digest, signature,
+// format_version) are ignored. The writer checks only what it needs to lay
+// bytes out (string and array lengths, counts within the format's limits);
+// semantic checks are the reader's, so run ReadPackage over the result
+// before trusting a view you did not read yourself.
 // Allocates nothing; never writes past `out`.
 #ifndef LWCL_TINYML_PACKAGE_PACKAGE_WRITER_H_
 #define LWCL_TINYML_PACKAGE_PACKAGE_WRITER_H_
@@ -37,9 +40,19 @@ size_t PackageBytes(const PackageView& view);
 // or length is outside the format (more than kMaxLabels labels or
 // kMaxLayers layers, a string over 65535 bytes, an array whose size
 // disagrees with feature_count, label_count or its layer's shape, a delta
-// without a 32-byte base digest); kBufferTooSmall when out is shorter than
+// without a 32-byte base digest, more than kMaxGoldenWindows golden
+// windows, golden records whose total size is not
+// golden_count * GoldenRecordBytes(F, C)); kBufferTooSmall when out is shorter than
 // PackageBytes(view). *written is 0 on failure.
 Status WritePackage(const PackageView& view, Span<uint8_t> out, size_t* written);
+
+// Lays out one GOLD record (package_format::GoldenRecordBytes(features.size,
+// expected_output.size) bytes, padding zeroed) at the start of `record`.
+// kInvalidArgument for no features or more than kMaxLayerWidth, no outputs or
+// more than kMaxLabels, or expected_class >= expected_output.size;
+// kBufferTooSmall when `record` is shorter than the record.
+Status WriteGoldenRecord(Span<const float> features, size_t expected_class,
+                         Span<const int8_t> expected_output, Span<uint8_t> record);
 
 }  // namespace lwcl::tinyml
 

@@ -57,6 +57,9 @@ class Classifier {
   const Result& result() const { return result_; }
   Span<const float> features() const { return features_; }  // last, normalised
   Span<const float> logits() const { return logits_; }      // last, dequantised
+  // The last layer's int8 output of the last classification (label_count
+  // values, before dequantisation; empty before the first one).
+  Span<const int8_t> output() const { return output_; }
   const PackageView* package() const { return package_; }
 
  private:
@@ -69,6 +72,7 @@ class Classifier {
   Span<float> logits_;
   Span<float> probabilities_;
   Span<int8_t> activations_[2];
+  Span<const int8_t> output_;
   Span<const float> mean_;
   Span<const float> std_;
   Result result_;
