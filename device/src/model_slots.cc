@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "tinyml/package/version_order.h"
+#include "tinyml/runtime/golden_self_test.h"
+#include "tinyml/runtime/memory_plan.h"
 
 namespace lwcl::device {
 
@@ -74,6 +76,20 @@ UpdateVerdict ModelSlots::Install(int slot, std::span<const uint8_t>, std::strin
   std::string error;
   if (!probe.LoadModel(candidate, &error)) {
     return UpdateVerdict::Fail(UpdateError::kInstallFailed, "self-test: the model does not load: " + error);
+  }
+  std::vector<uint32_t> arena(tinyml::RequiredArenaBytes(probe.package()) / 4 + 1);
+  tinyml::GoldenSelfTestResult golden;
+  const tinyml::Status g = tinyml::RunGoldenSelfTest(
+      probe.package(), {reinterpret_cast<uint8_t*>(arena.data()), arena.size() * 4}, &golden);
+  if (g != tinyml::Status::kOk) {
+    std::string why = "self-test: golden window " + std::to_string(golden.first_failure);
+    if (!golden.class_matched) {
+      why += " classified as " + probe.labels().at(golden.got_class);
+    } else {
+      why += g == tinyml::Status::kSelfTestFailed ? " gave another int8 output than recorded"
+                                                   : std::string(" could not run (") + tinyml::StatusName(g) + ")";
+    }
+    return UpdateVerdict::Fail(UpdateError::kInstallFailed, why);
   }
   if (active_) {
     const tinyml::PackageView& running = app_.detector().package();

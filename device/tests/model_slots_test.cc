@@ -69,6 +69,28 @@ std::vector<uint8_t> HeadDelta(const std::vector<uint8_t>& base) {
   return Signed(std::vector<uint8_t>(b, b + written));
 }
 
+// `base` re-versioned to `version` with golden window 0's first recorded
+// output byte changed: a package whose network does not give what its
+// builder recorded.
+std::vector<uint8_t> WithBadGolden(const std::vector<uint8_t>& base, const std::string& version) {
+  std::vector<uint32_t> words((base.size() + 3) / 4);
+  std::memcpy(words.data(), base.data(), base.size());
+  tinyml::PackageView v;
+  EXPECT_EQ(tinyml::ReadPackage({reinterpret_cast<const uint8_t*>(words.data()), base.size()}, &v),
+            tinyml::Status::kOk);
+  EXPECT_GT(v.golden_count, 0u) << "train writes golden windows";
+  std::vector<uint8_t> golden(v.golden.begin(), v.golden.end());
+  golden[4 * v.feature_count + 4] ^= 0x10;
+  v.golden = {golden.data(), golden.size()};
+  v.version = {version.data(), version.size()};
+  std::vector<uint32_t> out(tinyml::PackageBytes(v) / 4 + 1);
+  size_t written = 0;
+  EXPECT_EQ(tinyml::WritePackage(v, {reinterpret_cast<uint8_t*>(out.data()), out.size() * 4}, &written),
+            tinyml::Status::kOk);
+  const auto* b = reinterpret_cast<const uint8_t*>(out.data());
+  return Signed(std::vector<uint8_t>(b, b + written));
+}
+
 // A device's app, slots and registry, with the DM dispatch a server reaches.
 struct Device {
   explicit Device(std::string dir = {}) {
@@ -191,6 +213,18 @@ TEST(ModelSlotsTest, AntiRollbackUnlessDowngradeIsAsked) {
   ASSERT_EQ(d.Exec(1, 4, "0='downgrade'"), CoapCode::kChanged);
   EXPECT_EQ(d.State(1), 4);
   EXPECT_EQ(d.Result(1), 2);
+}
+
+TEST(ModelSlotsTest, GoldenWindowsThatDoNotReproduceFailTheSelfTest) {
+  Device d;
+  ASSERT_TRUE(d.Boot(V1()));
+  ASSERT_EQ(d.Push(1, WithBadGolden(V1(), "1.0.1")), CoapCode::kChanged);
+  ASSERT_EQ(d.State(1), 3) << d.Reason(1);  // signed and intact: delivered
+  ASSERT_EQ(d.Exec(1, 4), CoapCode::kChanged);
+  EXPECT_EQ(d.State(1), 3);
+  EXPECT_EQ(d.Result(1), 58);
+  EXPECT_NE(d.Reason(1).find("self-test: golden window 0"), std::string::npos) << d.Reason(1);
+  EXPECT_EQ(d.app.detector().model_version(), "1.0.0");
 }
 
 TEST(ModelSlotsTest, UnhealthyModelOnProbationRollsBackByItself) {

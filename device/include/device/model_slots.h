@@ -15,7 +15,9 @@
 //   the server's registry is what orders heads);
 // - self-test on Install: the package loads into a classifier of its own,
 //   reads the same sensor (axes and sample rate) as the running model, and
-//   its golden windows (when the package carries them) classify as recorded;
+//   its golden windows (tinyml::RunGoldenSelfTest, when the package carries
+//   them; a merged delta carries none) classify as recorded, class and int8
+//   output;
 // - probation (the health signal): for the first `probation_windows`
 //   classified windows after activation, the new model's mean confidence
 //   must stay >= `min_confidence_ratio` x the mean confidence the previous
