@@ -16,6 +16,10 @@ void RegisterServerCommand(CLI::App& app);
 void RegisterSimulateCommand(CLI::App& app);
 void RegisterDeviceCommand(CLI::App& app);
 void RegisterFleetCommand(CLI::App& app);
+// `lwcl models` and `lwcl rollout` (models_command.cc).
+void RegisterModelsCommands(CLI::App& app);
+// `lwcl delta` (delta_command.cc).
+void RegisterDeltaCommand(CLI::App& app);
 
 }  // namespace lwcl::apps
 

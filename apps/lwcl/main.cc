@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   lwcl::apps::RegisterSimulateCommand(app);
   lwcl::apps::RegisterDeviceCommand(app);
   lwcl::apps::RegisterFleetCommand(app);
+  lwcl::apps::RegisterModelsCommands(app);
+  lwcl::apps::RegisterDeltaCommand(app);
 
   // Logs go to stderr so a command's stdout stays clean for its output.
   auto logger = spdlog::stderr_color_mt("lwcl");

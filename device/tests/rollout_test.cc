@@ -2,16 +2,24 @@
 // virtual devices carrying /9 (ModelSlots), on loopback, on one simulated
 // clock. A newer signed model reaches every device through canary and
 // waves; a model broken on purpose halts at the canary, the canary device
-// is back on the previous model, and nobody else received it.
+// is back on the previous model, and nobody else received it. Pull
+// delivery: the devices fetch the package block-wise from the server's
+// /pkg resource, which libcoap's own coap-client reads too.
 #include "server/rollout.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "device/virtual_device.h"
+#include "peer_process.h"
 #include "server/model_registry.h"
 #include "server/service.h"
 #include "sqlite_service.h"
@@ -36,7 +44,9 @@ class RolloutTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string error;
-    service_ = server::Service::Open(test_support::SqliteServiceOptions(dir_), &error);
+    server::ServiceOptions so = test_support::SqliteServiceOptions(dir_);
+    if (queue_mode_) so.coap.queue_awake_s = 2;
+    service_ = server::Service::Open(so, &error);
     ASSERT_NE(service_, nullptr) << error;
     service_->lwm2m().SetClock([this] { return now_; });
     engine_ = std::make_unique<server::RolloutEngine>(*service_);
@@ -45,7 +55,8 @@ class RolloutTest : public ::testing::Test {
       o.endpoint = "dev-" + std::to_string(i);
       o.server.host = "127.0.0.1";
       o.server.port = service_->lwm2m().udp_port();
-      o.lifetime_s = 600;
+      o.lifetime_s = queue_mode_ ? 30 : 600;
+      if (queue_mode_) o.binding = "UQ";
       o.slots.fleet_key = Keys().public_key;
       o.slots.probation_windows = 12;
       auto source = std::make_unique<testing::ScriptedSource>(
@@ -53,6 +64,7 @@ class RolloutTest : public ::testing::Test {
           static_cast<uint32_t>(i + 1));
       auto d = std::make_unique<VirtualDevice>(o, std::move(source));
       d->SetClock([this] { return now_; });
+      if (queue_mode_) d->client().EnableQueueMode(2);
       ASSERT_TRUE(d->LoadModel(V1(), &error)) << error;
       ASSERT_TRUE(d->Start(&error)) << error;
       devices_.push_back(std::move(d));
@@ -93,6 +105,18 @@ class RolloutTest : public ::testing::Test {
   }
   std::string State(int64_t id) { return (*engine_->Get(id))["state"].get<std::string>(); }
 
+  // Runs libcoap's coap-client against the server while the loop turns.
+  std::string Peer(const std::string& args) {
+    const std::string cmd = "timeout 20 coap-client-notls -B 10 " + args + " 2>&1";
+    std::future<std::string> f = std::async(std::launch::async, test_support::RunCommand, cmd);
+    RunUntil([&] { return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }, 1e9);
+    return f.get();
+  }
+  std::string PkgUri(const std::string& name) {
+    return "coap://127.0.0.1:" + std::to_string(service_->lwm2m().udp_port()) + "/pkg/" + name;
+  }
+
+  bool queue_mode_ = false;  // devices in queue mode, awake 2 s after each exchange
   test_support::TempDir dir_;
   double now_ = 1000;
   std::unique_ptr<server::Service> service_;
@@ -148,6 +172,89 @@ TEST_F(RolloutTest, BrokenModelHaltsAtTheCanaryAndGoesNoFurther) {
   int untouched = 0;
   for (auto& d : devices_) untouched += d->slots().object().state(1) == client::SwState::kInitial ? 1 : 0;
   EXPECT_EQ(untouched, 3);
+}
+
+TEST_F(RolloutTest, PullDeliveryFetchesBlockwiseAndTheDeviceListShowsTheNewVersion) {
+  const std::vector<uint8_t> v2 = Signed(testing::TrainPackage({"circle", "idle", "shake", "wave"}, "motion", "1.1.0"));
+  server::RolloutPolicy p;
+  p.canary_percent = 50;
+  p.max_concurrent = 4;
+  p.probation_s = 4;
+  p.delivery = server::Delivery::kPull;
+  std::string error;
+  const std::optional<int64_t> id = engine_->Create(Model(v2), All(), p, &error);
+  ASSERT_TRUE(id) << error;
+  ASSERT_TRUE(RunUntil([&] { return State(*id) == "completed" || State(*id) == "halted"; }, 120))
+      << engine_->Get(*id)->dump(2);
+  const nlohmann::json r = *engine_->Get(*id);
+  ASSERT_EQ(r["state"], "completed") << r.dump(2);
+  EXPECT_EQ(r["policy"]["delivery"], "pull");
+  EXPECT_EQ(r["counts"]["active"], 4) << r.dump(2);
+  EXPECT_EQ(r["bytes_sent"], 4 * v2.size());
+  RunFor(1);  // the model_version reads
+  for (auto& d : devices_) {
+    EXPECT_EQ(d->app().detector().model_version(), "1.1.0") << d->endpoint();
+    ASSERT_TRUE(d->slots().active());
+    EXPECT_EQ(d->slots().slot_package(*d->slots().active()), v2) << "the pulled bytes are the package";
+    store::Result<store::Device> stored = service_->store().GetDevice(d->endpoint());
+    ASSERT_TRUE(stored.ok());
+    EXPECT_EQ(stored->model_version, "motion 1.1.0") << "the device list shows the new version";
+  }
+  if (test_support::HavePeer()) {
+    const std::string out = Peer("-m get -A 42 " + PkgUri("r" + std::to_string(*id)));
+    EXPECT_NE(out.find("4.04"), std::string::npos) << "a finished rollout withdraws its package: " << out;
+  }
+}
+
+TEST_F(RolloutTest, PackageResourceServesBlock2ToLibcoapsOwnClient) {
+  if (!test_support::HavePeer()) GTEST_SKIP() << "coap-client-notls (libcoap3-bin) is not installed";
+  const auto bytes = std::make_shared<const std::vector<uint8_t>>(V1());
+  service_->OfferPackage("motion-1", bytes);
+  const std::string file = (dir_.path() / "pulled.lwpkg").string();
+  Peer("-m get -b 64 -o " + file + " " + PkgUri("motion-1"));
+  std::ifstream in(file, std::ios::binary);
+  const std::vector<uint8_t> got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes->size(), 64u * 10) << "the package takes many blocks";
+  EXPECT_EQ(got, *bytes) << "coap-client fetched " << got.size() << " of " << bytes->size() << " bytes";
+  EXPECT_NE(Peer("-m get " + PkgUri("nothing")).find("4.04"), std::string::npos);
+  EXPECT_NE(Peer("-m put -e x " + PkgUri("motion-1")).find("4.05"), std::string::npos);
+  service_->WithdrawPackage("motion-1");
+  EXPECT_NE(Peer("-m get " + PkgUri("motion-1")).find("4.04"), std::string::npos);
+}
+
+class QueueModeRolloutTest : public RolloutTest {
+ protected:
+  QueueModeRolloutTest() { queue_mode_ = true; }
+};
+
+TEST_F(QueueModeRolloutTest, SleepingDevicesGetTheirTransferWhenTheyWake) {
+  const std::vector<uint8_t> v2 = Signed(testing::TrainPackage({"circle", "idle", "shake", "wave"}, "motion", "1.1.0"));
+  // Asleep (they wake for an Update every ~15 s, half their lifetime).
+  ASSERT_TRUE(RunUntil([this] {
+    for (auto& d : devices_) {
+      if (d->client().queue_mode() == nullptr || d->client().queue_mode()->state() != client::QueueState::kAsleep) {
+        return false;
+      }
+    }
+    return true;
+  }, 10));
+  server::RolloutPolicy p;
+  p.canary_percent = 25;
+  p.max_concurrent = 4;
+  p.probation_s = 3;
+  std::string error;
+  const std::optional<int64_t> id = engine_->Create(Model(v2), All(), p, &error);
+  ASSERT_TRUE(id) << error;
+  size_t most_queued = 0;
+  ASSERT_TRUE(RunUntil([&] {
+    for (auto& d : devices_) most_queued = std::max(most_queued, service_->lwm2m().QueuedRequests(d->endpoint()));
+    return State(*id) == "completed" || State(*id) == "halted";
+  }, 600)) << engine_->Get(*id)->dump(2);
+  const nlohmann::json r = *engine_->Get(*id);
+  ASSERT_EQ(r["state"], "completed") << r.dump(2);
+  EXPECT_EQ(r["counts"]["active"], 4) << r.dump(2);
+  EXPECT_GE(most_queued, 1u) << "the requests waited for the devices to wake";
+  for (auto& d : devices_) EXPECT_EQ(d->app().detector().model_version(), "1.1.0") << d->endpoint();
 }
 
 TEST_F(RolloutTest, PauseResumeAbortAndBadRequests) {

@@ -53,6 +53,10 @@ struct ServerOptions {
   double request_timeout_s = 30;  // an awake device's answer
   double queue_wait_s = 3600;     // how long a request waits for a sleeping queue-mode device
   double queue_awake_s = 93;      // a queue-mode device listens this long after it last spoke (Core: 93 s)
+  // GET /pkg/<name> answers the bytes this gives for <name> (block-wise,
+  // Block2, when larger than a block; 4.04 for nullptr): where devices pull
+  // a model package from (/9/x/3 Package URI). Called on the loop thread.
+  std::function<std::shared_ptr<const std::vector<uint8_t>>(std::string_view name)> packages;
 };
 
 enum class DeregisterReason : uint8_t { kDeregistered, kExpired, kReplaced };

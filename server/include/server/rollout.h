@@ -15,14 +15,21 @@
 // counts as rolled back, with the reason the device gave (/9/x/16).
 // Device states: pending -> transferring -> installed -> active, or failed
 // / rolled_back with a reason; a device that is not registered stays
-// pending (queue-mode devices get their transfer when they wake).
+// pending (queue-mode devices get their transfer when they wake: a request
+// to a sleeping device waits in the server's queue, and the time it waited
+// there does not count against the step timeout).
 //
 // Rollout states: canary -> rolling -> completed, or halted (with a reason
 // a person can read: "canary: 3 of 3 devices rolled back (...)"), paused
 // (nothing new starts; transfers in flight finish), aborted. A halt sends
 // Deactivate to every device of the halted group that runs the new model,
 // so the canary ends on the previous model and nobody else received it.
-// Every step is an event (kind "rollout") on the live stream.
+// Every step is an event (kind "rollout") on the live stream. With pull
+// delivery the package is offered at the server's /pkg/r<id> for as long as
+// the rollout may still hand it out, and the device's step after the slot
+// is a Write of /9/x/3 with its URI (Service::PackageUri).
+// A device whose model became active has its model_version read again
+// (Service::LearnModelVersion), so the device list shows the new version.
 //
 // Threads: Create/Pause/Resume/Abort/Get/List from any thread; the work
 // runs on the Service's loop thread (a ticker).
@@ -44,10 +51,15 @@
 namespace lwcl::server {
 
 enum class RolloutState : uint8_t { kCanary, kRolling, kCompleted, kHalted, kPaused, kAborted };
+// How the package reaches a device: the server writes it into /9/x/2
+// (push, Block1), or writes /9/x/3 Package URI and the device GETs it from
+// the server's /pkg resource (pull, Block2; coaps:// for DTLS devices).
+enum class Delivery : uint8_t { kPush, kPull };
 enum class TargetState : uint8_t { kPending, kTransferring, kInstalled, kActive, kFailed, kRolledBack };
 
 const char* RolloutStateName(RolloutState s);
 const char* TargetStateName(TargetState s);
+const char* DeliveryName(Delivery d);
 
 struct RolloutPolicy {
   double canary_percent = 10;      // of the targets, at least one device
@@ -58,6 +70,7 @@ struct RolloutPolicy {
   double probation_s = 15;         // watched after activation
   double step_timeout_s = 60;      // a device that stops answering fails after this
   bool allow_downgrade = false;    // Install with 0='downgrade'
+  Delivery delivery = Delivery::kPush;
 };
 
 // One device of a rollout: where it is and why.
@@ -78,6 +91,7 @@ struct RolloutTarget {
   double step_started = 0;
   int polls = 0;
   bool in_flight = false;
+  double sent_at = 0;  // the request in flight went out (or was queued) then
 };
 
 struct Rollout {
@@ -96,7 +110,8 @@ struct Rollout {
   uint64_t bytes_sent = 0;
   double created_s = 0;
   double finished_s = -1;
-  std::vector<uint8_t> package;
+  std::shared_ptr<const std::vector<uint8_t>> package;
+  std::string package_name;  // offered at /pkg/<name> for pull delivery; "" when withdrawn
 };
 
 nlohmann::json RolloutJson(const Rollout& r, bool with_devices);

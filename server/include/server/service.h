@@ -60,6 +60,9 @@ struct ServiceOptions {
   std::vector<std::string> observe_on_register;
   bool bootstrap_allow_nosec = false;
   int64_t bootstrap_lifetime_s = 86400;
+  // The host devices reach this server at, for the Package URIs it hands
+  // out (PackageUri); empty: coap.address.
+  std::string package_host;
 };
 
 // Counters for logs, the API's /health and benchmarks.
@@ -143,6 +146,19 @@ class Service {
   }
   double Now() const { return lwm2m_->Now(); }
 
+  // Model packages devices may pull from GET coap(s)://<server>/pkg/<name>
+  // (Block2): offered while a rollout needs them. Thread-safe.
+  void OfferPackage(const std::string& name, std::shared_ptr<const std::vector<uint8_t>> bytes);
+  void WithdrawPackage(const std::string& name);
+  // Where `endpoint` pulls package `name` from: coaps:// on the DTLS port
+  // when it registered over DTLS, coap:// otherwise; "" when it is not
+  // registered. Loop thread.
+  std::string PackageUri(const std::string& endpoint, const std::string& name) const;
+  // Reads /33651/0 (ML Inference) and keeps "name version" as the device's
+  // model_version in the store: what the fleet overview shows. At every
+  // registration, and after a rollout activated a model. Loop thread.
+  void LearnModelVersion(const std::string& endpoint);
+
  private:
   Service() = default;
   void RecordEvent(const std::string& endpoint, const std::string& kind, std::string detail_json);
@@ -169,9 +185,6 @@ class Service {
   bool Authorize(const std::string& endpoint, const std::string& identity);
   std::optional<BootstrapConfig> Provision(const std::string& endpoint);
   void ObserveOnRegister(const Registration& r);
-  // Reads /33651/0 (ML Inference) and keeps "name version" as the device's
-  // model_version in the store: what the fleet overview shows.
-  void LearnModelVersion(const std::string& endpoint);
   bool StartBootstrap(std::string* error);
 
   ServiceOptions options_;
@@ -194,6 +207,8 @@ class Service {
   std::map<std::string, store::Credential> known_credentials_;
   mutable std::mutex listeners_mutex_;
   std::map<uint64_t, std::function<void(const store::Event&)>> listeners_;
+  mutable std::mutex packages_mutex_;
+  std::map<std::string, std::shared_ptr<const std::vector<uint8_t>>> packages_;
   std::mutex tickers_mutex_;
   std::map<uint64_t, std::function<void(double)>> tickers_;
   uint64_t next_ticker_ = 1;

@@ -19,6 +19,7 @@
 #include <coap3/coap.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,10 @@ struct CoapAnswer {
   lwm2m::CoapCode code = lwm2m::CoapCode::kNotFound;
   std::vector<std::string> location_path;
   std::string diagnostic;
+  // A body for a GET (sent block-wise by libcoap when it is large), with
+  // its Content-Format.
+  std::shared_ptr<const std::vector<uint8_t>> body;
+  uint16_t content_format = 0;
 };
 std::vector<uint8_t> TokenOf(const coap_pdu_t* pdu);
 

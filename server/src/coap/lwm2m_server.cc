@@ -28,14 +28,29 @@ Lwm2mServer* ServerOf(coap_session_t* session) {
   return it == Servers().end() ? nullptr : it->second;
 }
 
+// libcoap keeps a large body until its last block went out; this holds the
+// bytes alive until then.
+void ReleaseBody(coap_session_t*, void* app_ptr) {
+  delete static_cast<std::shared_ptr<const std::vector<uint8_t>>*>(app_ptr);
+}
+
 void OnRequest(coap_resource_t* resource, coap_session_t* session, const coap_pdu_t* request,
-               const coap_string_t*, coap_pdu_t* response) {
+               const coap_string_t* query, coap_pdu_t* response) {
   auto* self = static_cast<Lwm2mServer*>(coap_resource_get_userdata(resource));
   CoapAnswer answer;
   self->OnIncoming(session, DecodePdu(request), &answer);
   coap_pdu_set_code(response, static_cast<coap_pdu_code_t>(answer.code));
   for (const std::string& seg : answer.location_path) {
     coap_add_option(response, COAP_OPTION_LOCATION_PATH, seg.size(), reinterpret_cast<const uint8_t*>(seg.data()));
+  }
+  if (answer.body) {
+    auto* keep = new std::shared_ptr<const std::vector<uint8_t>>(answer.body);
+    // The ETag lets a client that resumes tell the same package from a new one.
+    uint64_t etag = 1469598103934665603ULL;
+    for (uint8_t b : *answer.body) etag = (etag ^ b) * 1099511628211ULL;
+    coap_add_data_large_response(resource, session, request, response, query, answer.content_format, -1, etag,
+                                 answer.body->size(), answer.body->data(), ReleaseBody, keep);
+    return;
   }
   if (!answer.diagnostic.empty()) {
     coap_add_data(response, answer.diagnostic.size(), reinterpret_cast<const uint8_t*>(answer.diagnostic.data()));
@@ -158,6 +173,22 @@ void Lwm2mServer::OnIncoming(coap_session_t* session, const CoapMessage& m, Coap
   if (p.size() == 1 && p[0] == "dp") {
     if (method == 2) return HandleSend(session, m, a);
     a->code = lwm2m::CoapCode::kMethodNotAllowed;
+    return;
+  }
+  if (p.size() == 2 && p[0] == "pkg") {
+    if (method != 1) {
+      a->code = lwm2m::CoapCode::kMethodNotAllowed;
+      return;
+    }
+    std::shared_ptr<const std::vector<uint8_t>> bytes = options_.packages ? options_.packages(p[1]) : nullptr;
+    if (!bytes) {
+      a->code = lwm2m::CoapCode::kNotFound;
+      a->diagnostic = "no package " + p[1] + " is offered";
+      return;
+    }
+    a->code = lwm2m::CoapCode::kContent;
+    a->body = std::move(bytes);
+    a->content_format = static_cast<uint16_t>(lwm2m::ContentFormat::kOpaque);
     return;
   }
   a->code = lwm2m::CoapCode::kNotFound;

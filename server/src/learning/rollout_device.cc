@@ -25,6 +25,7 @@ enum Step : int {
 
 constexpr double kPollEvery = 0.25;  // s between reads while the device works
 constexpr double kOfflineRetry = 5;  // s before asking a device that is not registered again
+constexpr double kQueuedWait = 2;    // s: an answer later than this waited for a sleeping device
 
 using lwm2m::Path;
 
@@ -71,6 +72,22 @@ SlotView SlotFrom(const std::vector<lwm2m::Record>& records, uint16_t slot) {
   return v;
 }
 
+// The instance to receive the model: not active, an empty one (INITIAL)
+// preferred; -1 when there is none. *state is its Update State.
+int IdleSlot(const std::vector<lwm2m::Record>& records, int64_t* state) {
+  int idle = -1;
+  *state = 0;
+  for (uint16_t s = 0; s < 8; ++s) {
+    const SlotView v = SlotFrom(records, s);
+    if (v.state < 0) continue;
+    if (!v.active && (idle < 0 || (*state != 0 && v.state == 0))) {
+      idle = s;
+      *state = v.state;
+    }
+  }
+  return idle;
+}
+
 std::optional<double> NumberFrom(const std::vector<lwm2m::Record>& records) {
   for (const lwm2m::Record& rec : records) {
     if (const auto* d = std::get_if<double>(&rec.value)) return *d;
@@ -92,12 +109,17 @@ void RolloutEngine::Finish(Rollout& r, RolloutTarget& t, TargetState state, std:
   t.reason = std::move(reason);
   t.done = true;
   Event(r, "device_done", &t);
+  // Its /33651 now names the new model (or the previous one, after a rollback).
+  if (t.slot >= 0 && (state == TargetState::kActive || state == TargetState::kRolledBack)) {
+    service_.LearnModelVersion(t.endpoint);
+  }
 }
 
 void RolloutEngine::Send(int64_t rollout, size_t index, const DeviceRequest& request, int next_step) {
   Rollout& r = *rollouts_.at(rollout);
   RolloutTarget& t = r.targets[index];
   t.in_flight = true;
+  t.sent_at = service_.Now();
   service_.Request(t.endpoint, request, [this, rollout, index, next_step](const DeviceResponse& resp) {
     OnAnswer(rollout, index, next_step, resp);
   });
@@ -124,17 +146,35 @@ void RolloutEngine::Advance(Rollout& r, RolloutTarget& t, double now) {
     case kBaseline:
       return Send(r.id, index, ReadOf(Path::Resource(33651, 0, 6)), kBaseline);
     case kWrite: {
+      if (r.policy.delivery == Delivery::kPull) {
+        const std::string uri = service_.PackageUri(t.endpoint, r.package_name);
+        if (uri.empty()) {
+          t.reason = "waiting: the device is not registered";
+          t.next_at = now + kOfflineRetry;
+          return;
+        }
+        DeviceRequest write;
+        write.op = Operation::kWrite;
+        write.paths = {Path::Resource(9, slot, 3)};
+        lwm2m::Record rec;
+        rec.path = write.paths[0];
+        rec.value = uri;
+        write.records = {rec};
+        t.state = TargetState::kTransferring;
+        Event(r, "transferring", &t);
+        return Send(r.id, index, write, kWrite);
+      }
       DeviceRequest write;
       write.op = Operation::kWrite;
       write.paths = {Path::Resource(9, slot, 2)};
       lwm2m::Record rec;
       rec.path = write.paths[0];
-      rec.value = lwm2m::Opaque(r.package.begin(), r.package.end());
+      rec.value = lwm2m::Opaque(r.package->begin(), r.package->end());
       write.records = {rec};
       write.format = lwm2m::ContentFormat::kOpaque;
       t.state = TargetState::kTransferring;
-      t.bytes_sent += r.package.size();
-      r.bytes_sent += r.package.size();
+      t.bytes_sent += r.package->size();
+      r.bytes_sent += r.package->size();
       Event(r, "transferring", &t);
       return Send(r.id, index, write, kWrite);
     }
@@ -164,6 +204,9 @@ void RolloutEngine::OnAnswer(int64_t rollout, size_t index, int step, const Devi
   RolloutTarget& t = r.targets[index];
   t.in_flight = false;
   const double now = service_.Now();
+  // A sleeping queue-mode device answers when it wakes: that wait is not
+  // lack of progress.
+  if (now - t.sent_at > kQueuedWait) t.step_started += now - t.sent_at;
   auto go = [&](int next, double delay = 0) {
     if (next != t.step) t.step_started = now + delay;
     t.step = next;
@@ -190,16 +233,8 @@ void RolloutEngine::OnAnswer(int64_t rollout, size_t index, int step, const Devi
   }
   switch (step) {
     case kReadSlots: {
-      int idle = -1;
       int64_t idle_state = 0;
-      for (uint16_t s = 0; s < 8; ++s) {
-        const SlotView v = SlotFrom(resp.records, s);
-        if (v.state < 0) continue;
-        if (!v.active && (idle < 0 || (idle_state != 0 && v.state == 0))) {
-          idle = s;
-          idle_state = v.state;
-        }
-      }
+      const int idle = IdleSlot(resp.records, &idle_state);
       if (idle < 0) return Finish(r, t, TargetState::kFailed, "the device has no idle /9 slot");
       t.slot = idle;
       return go(idle_state == 0 ? kBaseline : kUninstall);
@@ -213,8 +248,16 @@ void RolloutEngine::OnAnswer(int64_t rollout, size_t index, int step, const Devi
       return go(kCheckDelivered);
     case kCheckDelivered: {
       const SlotView v = SlotFrom(resp.records, static_cast<uint16_t>(t.slot));
-      if (v.state == 3) return go(kInstall);
-      if (v.state == 1 && t.polls < 200) return poll();
+      if (v.state == 3) {
+        if (r.policy.delivery == Delivery::kPull) {  // the device fetched all of it
+          t.bytes_sent += r.package->size();
+          r.bytes_sent += r.package->size();
+        }
+        return go(kInstall);
+      }
+      // Pulling: INITIAL until the device's GET starts, DOWNLOAD STARTED while it runs.
+      const bool pull_starting = r.policy.delivery == Delivery::kPull && v.state == 0 && v.result <= 1;
+      if ((v.state == 1 || pull_starting) && t.polls < 200) return poll();
       return Finish(r, t, TargetState::kFailed, "the device refused the package: " + Why(v));
     }
     case kInstall:

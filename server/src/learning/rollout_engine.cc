@@ -43,6 +43,8 @@ const char* TargetStateName(TargetState s) {
   return "?";
 }
 
+const char* DeliveryName(Delivery d) { return d == Delivery::kPull ? "pull" : "push"; }
+
 json RolloutJson(const Rollout& r, bool with_devices) {
   json counts = json::object();
   for (TargetState s : {TargetState::kPending, TargetState::kTransferring, TargetState::kInstalled,
@@ -60,14 +62,16 @@ json RolloutJson(const Rollout& r, bool with_devices) {
             {"canary_devices", r.canary_count},
             {"counts", counts},
             {"bytes_sent", r.bytes_sent},
-            {"package_bytes", r.package.size()},
+            {"package_bytes", r.package ? r.package->size() : 0},
             {"policy",
              {{"canary_percent", r.policy.canary_percent},
               {"wave_size", r.policy.wave_size},
               {"max_concurrent", r.policy.max_concurrent},
               {"max_failure_ratio", r.policy.max_failure_ratio},
               {"min_confidence_ratio", r.policy.min_confidence_ratio},
-              {"probation_s", r.policy.probation_s}}},
+              {"probation_s", r.policy.probation_s},
+              {"allow_downgrade", r.policy.allow_downgrade},
+              {"delivery", DeliveryName(r.policy.delivery)}}},
             {"elapsed_s", (r.finished_s >= 0 ? r.finished_s : r.created_s) - r.created_s}};
   if (with_devices) {
     json devices = json::array();
@@ -117,7 +121,7 @@ std::optional<int64_t> RolloutEngine::Create(const store::ModelRecord& model, st
   r->model_name = model.name;
   r->model_version = model.version;
   r->policy = policy;
-  r->package = model.package;
+  r->package = std::make_shared<const std::vector<uint8_t>>(model.package);
   r->created_s = service_.Now();
   const double share = std::ceil(static_cast<double>(endpoints.size()) * policy.canary_percent / 100.0);
   r->canary_count = std::clamp<size_t>(static_cast<size_t>(share), 1, endpoints.size());
@@ -132,6 +136,10 @@ std::optional<int64_t> RolloutEngine::Create(const store::ModelRecord& model, st
   std::lock_guard lock(mu_);
   r->id = next_id_++;
   const int64_t id = r->id;
+  if (policy.delivery == Delivery::kPull) {
+    r->package_name = "r" + std::to_string(id);
+    service_.OfferPackage(r->package_name, r->package);
+  }
   Event(*r, "created");
   rollouts_[id] = std::move(r);
   return id;
@@ -202,7 +210,15 @@ void RolloutEngine::Event(const Rollout& r, const std::string& step, const Rollo
 
 void RolloutEngine::Tick(double now) {
   std::lock_guard lock(mu_);
-  for (auto& [id, r] : rollouts_) Schedule(*r, now);
+  for (auto& [id, r] : rollouts_) {
+    Schedule(*r, now);
+    if (!r->package_name.empty() && r->state != RolloutState::kCanary && r->state != RolloutState::kRolling &&
+        r->state != RolloutState::kPaused &&
+        std::none_of(r->targets.begin(), r->targets.end(), [](const RolloutTarget& t) { return t.started && !t.done; })) {
+      service_.WithdrawPackage(r->package_name);
+      r->package_name.clear();
+    }
+  }
 }
 
 void RolloutEngine::Schedule(Rollout& r, double now) {

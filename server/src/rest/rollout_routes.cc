@@ -1,6 +1,8 @@
 // /api/rollouts: start a rollout of a registry model to all devices or a
-// list, watch it (state, counts per device state, bytes sent, each device's
+// list or a group (a glob on endpoint names), by push or pull, watch it (state, counts per device state, bytes sent, each device's
 // state and reason), pause, resume, abort.
+#include <fnmatch.h>
+
 #include "rest_context.h"
 
 namespace lwcl::server::rest {
@@ -18,9 +20,18 @@ std::optional<RolloutPolicy> PolicyFrom(const json& body, httplib::Response& res
     if (body.contains("min_confidence_ratio")) p.min_confidence_ratio = body["min_confidence_ratio"].get<double>();
     if (body.contains("probation_s")) p.probation_s = body["probation_s"].get<double>();
     if (body.contains("allow_downgrade")) p.allow_downgrade = body["allow_downgrade"].get<bool>();
+    if (body.contains("step_timeout_s")) p.step_timeout_s = body["step_timeout_s"].get<double>();
+    if (body.contains("delivery")) {
+      const std::string d = body["delivery"].get<std::string>();
+      if (d != "push" && d != "pull") {
+        Fail(res, 400, "\"delivery\" is \"push\" (the server writes /9/x/2) or \"pull\" (the device fetches /9/x/3)");
+        return std::nullopt;
+      }
+      p.delivery = d == "pull" ? Delivery::kPull : Delivery::kPush;
+    }
   } catch (const json::exception&) {
-    Fail(res, 400, "canary_percent, max_failure_ratio, min_confidence_ratio and probation_s are numbers, "
-                   "wave_size and max_concurrent whole numbers, allow_downgrade a boolean");
+    Fail(res, 400, "canary_percent, max_failure_ratio, min_confidence_ratio, probation_s and step_timeout_s are "
+                   "numbers, wave_size and max_concurrent whole numbers, allow_downgrade a boolean, delivery a string");
     return std::nullopt;
   }
   return p;
@@ -53,17 +64,28 @@ void AddRolloutRoutes(RestContext& ctx) {
       return Fail(res, model.status().code() == store::ErrorCode::kNotFound ? 404 : 503, model.status().message());
     }
     const json devices = body->value("devices", json("all"));
-    if (devices.is_string() && devices.get<std::string>() == "all") {
+    constexpr const char* kDevicesAre =
+        "\"devices\" is \"all\", a list of endpoint names, or {\"group\": \"PATTERN\"} (a glob on endpoint names, "
+        "e.g. \"plant-a-*\")";
+    const bool all = devices.is_string() && devices.get<std::string>() == "all";
+    const bool group = devices.is_object() && devices.contains("group") && devices["group"].is_string();
+    if (all || group) {
+      const std::string pattern = group ? devices["group"].get<std::string>() : "*";
       store::Result<std::vector<store::Registration>> regs = reader.store->ListRegistrations();
       if (!regs.ok()) return Fail(res, 503, regs.status().message());
-      for (const store::Registration& r : *regs) endpoints.push_back(r.endpoint);
+      for (const store::Registration& r : *regs) {
+        if (fnmatch(pattern.c_str(), r.endpoint.c_str(), 0) == 0) endpoints.push_back(r.endpoint);
+      }
+      if (endpoints.empty()) {
+        return Fail(res, 400, group ? "no registered device matches the group " + pattern : "no device is registered");
+      }
     } else if (devices.is_array()) {
       for (const json& d : devices) {
-        if (!d.is_string()) return Fail(res, 400, "\"devices\" is \"all\" or a list of endpoint names");
+        if (!d.is_string()) return Fail(res, 400, kDevicesAre);
         endpoints.push_back(d.get<std::string>());
       }
     } else {
-      return Fail(res, 400, "\"devices\" is \"all\" or a list of endpoint names");
+      return Fail(res, 400, kDevicesAre);
     }
     std::string error;
     std::optional<int64_t> id = engine.Create(*model, std::move(endpoints), *policy, &error);

@@ -29,6 +29,13 @@ std::unique_ptr<Service> Service::Open(const ServiceOptions& options, std::strin
     // DTLS identities and keys come from the store; unknown ones are refused.
     coap.psk_lookup = [self](std::string_view identity) { return self->PskFor(identity); };
   }
+  if (!coap.packages) {
+    coap.packages = [self](std::string_view name) -> std::shared_ptr<const std::vector<uint8_t>> {
+      std::lock_guard lock(self->packages_mutex_);
+      auto it = self->packages_.find(std::string(name));
+      return it == self->packages_.end() ? nullptr : it->second;
+    };
+  }
   ServerEvents events;
   events.authorize = [self](const std::string& endpoint, const std::string& identity) {
     return self->Authorize(endpoint, identity);
@@ -268,6 +275,25 @@ void Service::ObserveOnRegister(const Registration& r) {
     request.paths = {*path};
     Observe(r.endpoint, request, [](const DeviceResponse&) {});
   }
+}
+
+void Service::OfferPackage(const std::string& name, std::shared_ptr<const std::vector<uint8_t>> bytes) {
+  std::lock_guard lock(packages_mutex_);
+  packages_[name] = std::move(bytes);
+}
+
+void Service::WithdrawPackage(const std::string& name) {
+  std::lock_guard lock(packages_mutex_);
+  packages_.erase(name);
+}
+
+std::string Service::PackageUri(const std::string& endpoint, const std::string& name) const {
+  const Registration* r = lwm2m_->registrations().FindEndpoint(endpoint);
+  if (r == nullptr) return {};
+  const std::string host = options_.package_host.empty() ? options_.coap.address : options_.package_host;
+  const bool secure = r->secure && lwm2m_->dtls_port() != 0;
+  return std::string(secure ? "coaps://" : "coap://") + host + ":" +
+         std::to_string(secure ? lwm2m_->dtls_port() : lwm2m_->udp_port()) + "/pkg/" + name;
 }
 
 void Service::LearnModelVersion(const std::string& endpoint) {
