@@ -67,7 +67,12 @@ TEST(CoapUriTest, RejectsMalformedAndOtherSchemes) {
                           "coap://h/a b", "coap://[zz]/x", "1coap://h/x"}) {
     EXPECT_EQ(ParseDownloadUri(bad, &u), FwResult::kInvalidUri) << bad;
   }
-  for (const char* other : {"coaps://h/x", "coap+tcp://h/x", "http://h/fw.bin", "https://h:443/fw.bin"}) {
+  ASSERT_EQ(ParseDownloadUri("coaps://h/x", &u), FwResult::kInitial);
+  EXPECT_TRUE(u.secure);
+  EXPECT_EQ(u.port, 5684);
+  ASSERT_EQ(ParseDownloadUri("coaps://h:7000/x", &u), FwResult::kInitial);
+  EXPECT_EQ(u.port, 7000);
+  for (const char* other : {"coap+tcp://h/x", "http://h/fw.bin", "https://h:443/fw.bin"}) {
     EXPECT_EQ(ParseDownloadUri(other, &u), FwResult::kUnsupportedProtocol) << other;
   }
 }
@@ -151,7 +156,7 @@ TEST(FirmwareDownloaderTest, BadUrisFailAtStartWithoutCallback) {
   bool called = false;
   auto cb = [&](DownloadOutcome) { called = true; };
   EXPECT_EQ(dl.Start("not a uri", cb), FwResult::kInvalidUri);
-  EXPECT_EQ(dl.Start("coaps://127.0.0.1/fw", cb), FwResult::kUnsupportedProtocol);
+  EXPECT_EQ(dl.Start("coaps://127.0.0.1/fw", cb), FwResult::kUnsupportedProtocol) << "coaps without a PSK";
   EXPECT_EQ(dl.Start("http://127.0.0.1/fw", cb), FwResult::kUnsupportedProtocol);
   EXPECT_EQ(dl.Start("coap://no-such-host.invalid/fw", cb), FwResult::kInvalidUri);
   dl.Pump();

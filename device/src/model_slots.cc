@@ -46,7 +46,7 @@ tinyml::Span<const char> Chars(const std::string& s) { return {s.data(), s.size(
 }  // namespace
 
 ModelSlots::ModelSlots(PatternDetectorApp& app, SlotOptions options)
-    : app_(app), options_(std::move(options)), object_({HandlerFor(0), HandlerFor(1)}) {}
+    : app_(app), options_(std::move(options)), object_({HandlerFor(0), HandlerFor(1)}, options_.download) {}
 
 client::UpdateHandler ModelSlots::HandlerFor(int slot) {
   client::UpdateHandler h;

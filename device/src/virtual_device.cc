@@ -6,8 +6,25 @@
 
 namespace lwcl::device {
 
+namespace {
+
+// A device on DTLS-PSK pulls packages (coaps:// Package URIs) with the same
+// identity and key it registers with.
+VirtualDeviceOptions WithDownloadCredentials(VirtualDeviceOptions o) {
+  if (o.server.dtls && !o.server.psk_key.empty() && o.slots.download.psk_key.empty()) {
+    o.slots.download.psk_identity = o.server.psk_identity;
+    o.slots.download.psk_key = o.server.psk_key;
+  }
+  return o;
+}
+
+}  // namespace
+
 VirtualDevice::VirtualDevice(VirtualDeviceOptions options, std::unique_ptr<SensorSource> source)
-    : options_(std::move(options)), source_(std::move(source)), app_(options_.app), slots_(app_, options_.slots) {
+    : options_(WithDownloadCredentials(std::move(options))),
+      source_(std::move(source)),
+      app_(options_.app),
+      slots_(app_, options_.slots) {
   server_object_ = client::MakeServerObject({.short_server_id = 1,
                                              .lifetime_s = options_.lifetime_s,
                                              .binding = options_.binding});

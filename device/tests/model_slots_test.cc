@@ -47,28 +47,6 @@ const std::vector<uint8_t>& Broken() {
   return p;
 }
 
-// A head delta on `base`: its last layer with every weight halved.
-std::vector<uint8_t> HeadDelta(const std::vector<uint8_t>& base) {
-  std::vector<uint32_t> words((base.size() + 3) / 4);
-  std::memcpy(words.data(), base.data(), base.size());
-  tinyml::PackageView v;
-  EXPECT_EQ(tinyml::ReadPackage({reinterpret_cast<const uint8_t*>(words.data()), base.size()}, &v),
-            tinyml::Status::kOk);
-  tinyml::LayerView& head = v.layers[v.layer_count - 1];
-  std::vector<int8_t> w(head.weights.begin(), head.weights.end());
-  for (int8_t& x : w) x = static_cast<int8_t>(x / 2);
-  head.weights = {w.data(), w.size()};
-  v.is_delta = true;
-  v.base_digest = v.digest;
-  v.layer_mask = 1u << (v.layer_count - 1);
-  std::vector<uint32_t> out(tinyml::PackageBytes(v) / 4 + 1);
-  size_t written = 0;
-  EXPECT_EQ(tinyml::WritePackage(v, {reinterpret_cast<uint8_t*>(out.data()), out.size() * 4}, &written),
-            tinyml::Status::kOk);
-  const auto* b = reinterpret_cast<const uint8_t*>(out.data());
-  return Signed(std::vector<uint8_t>(b, b + written));
-}
-
 // `base` re-versioned to `version` with golden window 0's first recorded
 // output byte changed: a package whose network does not give what its
 // builder recorded.
@@ -246,7 +224,7 @@ TEST(ModelSlotsTest, UnhealthyModelOnProbationRollsBackByItself) {
 TEST(ModelSlotsTest, HeadDeltaAppliesToItsBaseOnly) {
   Device d;
   ASSERT_TRUE(d.Boot(V1()));
-  const std::vector<uint8_t> delta = HeadDelta(V1());
+  const std::vector<uint8_t> delta = Signed(testing::HeadDelta(V1(), /*divide_by=*/2));
   EXPECT_LT(delta.size(), 1024u) << "a retrained head travels in under 1 KB";
   d.Deliver(1, delta);
   EXPECT_EQ(d.slots->active(), 1);

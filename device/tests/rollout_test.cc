@@ -46,6 +46,7 @@ class RolloutTest : public ::testing::Test {
     std::string error;
     server::ServiceOptions so = test_support::SqliteServiceOptions(dir_);
     if (queue_mode_) so.coap.queue_awake_s = 2;
+    if (dtls_) so.coap.dtls_port = 0;
     service_ = server::Service::Open(so, &error);
     ASSERT_NE(service_, nullptr) << error;
     service_->lwm2m().SetClock([this] { return now_; });
@@ -55,6 +56,15 @@ class RolloutTest : public ::testing::Test {
       o.endpoint = "dev-" + std::to_string(i);
       o.server.host = "127.0.0.1";
       o.server.port = service_->lwm2m().udp_port();
+      if (dtls_) {
+        const std::string key = "key-of-" + o.endpoint;
+        ASSERT_TRUE(service_->store().PutCredential({o.endpoint, "id-" + o.endpoint, {key.begin(), key.end()}}).ok());
+        o.server.port = service_->lwm2m().dtls_port();
+        o.server.dtls = true;
+        o.server.psk_identity.assign(o.endpoint.begin(), o.endpoint.end());
+        o.server.psk_identity.insert(o.server.psk_identity.begin(), {'i', 'd', '-'});
+        o.server.psk_key.assign(key.begin(), key.end());
+      }
       o.lifetime_s = queue_mode_ ? 30 : 600;
       if (queue_mode_) o.binding = "UQ";
       o.slots.fleet_key = Keys().public_key;
@@ -117,6 +127,7 @@ class RolloutTest : public ::testing::Test {
   }
 
   bool queue_mode_ = false;  // devices in queue mode, awake 2 s after each exchange
+  bool dtls_ = false;        // devices on DTLS-PSK (coaps://)
   test_support::TempDir dir_;
   double now_ = 1000;
   std::unique_ptr<server::Service> service_;
@@ -220,6 +231,57 @@ TEST_F(RolloutTest, PackageResourceServesBlock2ToLibcoapsOwnClient) {
   EXPECT_NE(Peer("-m put -e x " + PkgUri("motion-1")).find("4.05"), std::string::npos);
   service_->WithdrawPackage("motion-1");
   EXPECT_NE(Peer("-m get " + PkgUri("motion-1")).find("4.04"), std::string::npos);
+}
+
+TEST_F(RolloutTest, AHeadDeltaTravelsInUnder1KBAndMergesOnEveryDevice) {
+  const std::vector<uint8_t> delta = Signed(testing::HeadDelta(V1(), /*divide_by=*/1));
+  ASSERT_FALSE(delta.empty());
+  server::RolloutPolicy p;
+  p.canary_percent = 25;
+  p.max_concurrent = 4;
+  p.probation_s = 3;
+  std::string error;
+  const std::optional<int64_t> id = engine_->Create(Model(delta), All(), p, &error);
+  ASSERT_TRUE(id) << error;
+  ASSERT_TRUE(RunUntil([&] { return State(*id) == "completed" || State(*id) == "halted"; }, 120))
+      << engine_->Get(*id)->dump(2);
+  const nlohmann::json r = *engine_->Get(*id);
+  ASSERT_EQ(r["state"], "completed") << r.dump(2);
+  EXPECT_EQ(r["counts"]["active"], 4);
+  EXPECT_LT(r["bytes_sent"].get<size_t>() / 4, 1024u) << "per device";
+  for (auto& d : devices_) {
+    ASSERT_TRUE(d->slots().active());
+    // The slot holds the merged full package: the base's size minus its golden windows, not the delta.
+    EXPECT_GT(d->slots().slot_package(*d->slots().active()).size(), delta.size() * 4) << d->endpoint();
+    EXPECT_EQ(d->app().detector().model_version(), "1.0.0") << "a delta keeps its base's identity";
+  }
+}
+
+class DtlsRolloutTest : public RolloutTest {
+ protected:
+  DtlsRolloutTest() { dtls_ = true; }
+};
+
+TEST_F(DtlsRolloutTest, DevicesOnDtlsPullOverCoapsWithTheirOwnKeys) {
+  const std::vector<uint8_t> v2 = Signed(testing::TrainPackage({"circle", "idle", "shake", "wave"}, "motion", "1.1.0"));
+  server::RolloutPolicy p;
+  p.canary_percent = 25;
+  p.max_concurrent = 4;
+  p.probation_s = 3;
+  p.delivery = server::Delivery::kPull;
+  std::string error;
+  const std::optional<int64_t> id = engine_->Create(Model(v2), All(), p, &error);
+  ASSERT_TRUE(id) << error;
+  std::string uri;
+  ASSERT_TRUE(RunUntil([&] {
+    if (uri.empty()) uri = service_->PackageUri("dev-0", "r" + std::to_string(*id));
+    return State(*id) == "completed" || State(*id) == "halted";
+  }, 120)) << engine_->Get(*id)->dump(2);
+  EXPECT_EQ(uri, "coaps://127.0.0.1:" + std::to_string(service_->lwm2m().dtls_port()) + "/pkg/r" + std::to_string(*id));
+  const nlohmann::json r = *engine_->Get(*id);
+  ASSERT_EQ(r["state"], "completed") << r.dump(2);
+  EXPECT_EQ(r["counts"]["active"], 4);
+  for (auto& d : devices_) EXPECT_EQ(d->app().detector().model_version(), "1.1.0") << d->endpoint();
 }
 
 class QueueModeRolloutTest : public RolloutTest {

@@ -7,11 +7,14 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "device/sensor_source.h"
+#include "tinyml/package/model_package.h"
+#include "tinyml/package/package_writer.h"
 #include "train/dataset.h"
 #include "train/rng.h"
 #include "train/training_run.h"
@@ -107,6 +110,34 @@ inline std::vector<uint8_t> TrainPackage(std::vector<std::string> labels, const 
 inline const std::vector<uint8_t>& MotionPackage() {
   static const std::vector<uint8_t> p = TrainPackage({"idle", "shake", "wave"}, "motion");
   return p;
+}
+
+// A head delta on `base` (unsigned): its last layer with every weight
+// divided by `divide_by` (1: the same head, a delta that changes nothing).
+inline std::vector<uint8_t> HeadDelta(const std::vector<uint8_t>& base, int divide_by) {
+  std::vector<uint32_t> words((base.size() + 3) / 4);
+  std::memcpy(words.data(), base.data(), base.size());
+  tinyml::PackageView v;
+  if (tinyml::ReadPackage({reinterpret_cast<const uint8_t*>(words.data()), base.size()}, &v) != tinyml::Status::kOk) {
+    return {};
+  }
+  tinyml::LayerView& head = v.layers[v.layer_count - 1];
+  std::vector<int8_t> w(head.weights.begin(), head.weights.end());
+  for (int8_t& x : w) x = static_cast<int8_t>(x / divide_by);
+  head.weights = {w.data(), w.size()};
+  v.is_delta = true;
+  v.base_digest = v.digest;
+  v.layer_mask = 1u << (v.layer_count - 1);
+  v.golden_count = 0;
+  v.golden = {};
+  std::vector<uint32_t> out(tinyml::PackageBytes(v) / 4 + 1);
+  size_t written = 0;
+  if (tinyml::WritePackage(v, {reinterpret_cast<uint8_t*>(out.data()), out.size() * 4}, &written) !=
+      tinyml::Status::kOk) {
+    return {};
+  }
+  const auto* b = reinterpret_cast<const uint8_t*>(out.data());
+  return std::vector<uint8_t>(b, b + written);
 }
 
 }  // namespace lwcl::device::testing

@@ -1,7 +1,8 @@
-// FirmwareDownloader: fetches a firmware image for the pull mode of Firmware
-// Update (/5/0/1 Package URI) — one CoAP GET over UDP, block-wise (Block2)
-// by libcoap, in a libcoap context of its own so it never disturbs the
-// client's sessions.
+// FirmwareDownloader: fetches an image for the pull mode of Firmware Update
+// (/5/0/1 Package URI) and Software Management (/9/x/3) — one CoAP GET over
+// UDP (coap://) or DTLS-PSK (coaps://, with the credentials in
+// DownloadOptions: a device's own), block-wise (Block2) by libcoap, in a
+// libcoap context of its own so it never disturbs the client's sessions.
 //
 // It promises: nothing blocks but host-name resolution in Start (numeric
 // addresses never block); all I/O happens in Pump (coap_io_process with
@@ -9,7 +10,8 @@
 // hook; the callback runs exactly once per started download, from Pump,
 // never from Start or Cancel, and may start another download. Outcomes map
 // onto Firmware Update results: a URI that does not parse or whose host does
-// not resolve -> 7; a scheme other than coap (coaps, http, ...) -> 9; an
+// not resolve -> 7; a scheme other than coap and coaps (http, ...), or
+// coaps without PSK credentials -> 9; a DTLS handshake that fails -> 4; an
 // error response (4.04, 5.00, ...), an RST, retransmissions exhausted or the
 // overall deadline -> 4; a body above max_size -> 2. libcoap types stay out
 // of this header.
@@ -28,18 +30,20 @@
 
 namespace lwcl::client {
 
-// A coap:// URI taken apart: host (name, IPv4, or IPv6 without brackets),
-// port (5683 when absent), percent-decoded path segments and query items.
+// A coap:// or coaps:// URI taken apart: host (name, IPv4, or IPv6 without
+// brackets), port (5683, or 5684 for coaps, when absent), percent-decoded
+// path segments and query items.
 struct DownloadUri {
   std::string host;
   uint16_t port = 5683;
+  bool secure = false;  // coaps://
   std::vector<std::string> path;
   std::vector<std::string> query;
 };
 
-// Parses `text`; returns kInitial and fills `out` for a usable coap:// URI,
-// kUnsupportedProtocol for another scheme (coaps, coap+tcp, http, https,
-// ...), kInvalidUri for anything malformed (no scheme, no host, bad port,
+// Parses `text`; returns kInitial and fills `out` for a usable coap:// or
+// coaps:// URI, kUnsupportedProtocol for another scheme (coap+tcp, http,
+// https, ...), kInvalidUri for anything malformed (no scheme, no host, bad port,
 // bad percent-escape, fragment).
 FwResult ParseDownloadUri(std::string_view text, DownloadUri* out);
 
@@ -48,6 +52,9 @@ struct DownloadOptions {
   uint32_t ack_timeout_ms = 2000;     // CoAP ACK_TIMEOUT (RFC 7252: 2 s)
   uint8_t max_retransmit = 4;         // CoAP MAX_RETRANSMIT (RFC 7252: 4)
   uint32_t overall_timeout_ms = 300000;  // whole transfer, all blocks
+  // DTLS-PSK credentials for coaps:// (empty key: coaps is unsupported, 9).
+  std::vector<uint8_t> psk_identity;
+  std::vector<uint8_t> psk_key;
 };
 
 struct DownloadOutcome {

@@ -12,7 +12,8 @@
 // Push: a Write of 0 Package (libcoap reassembles a block-wise PUT into one
 // body) is checked (size, then verify) at once -> Downloaded, or Idle with
 // result 2/3/5/6. Pull: a Write of 1 Package URI starts a FirmwareDownloader
-// (coap:// only; others leave result 7 or 9) that Poll drives; the image it
+// (coap://, and coaps:// when `download` carries DTLS-PSK credentials;
+// others leave result 7 or 9) that Poll drives; the image it
 // brings is checked the same way. Execute 2 Update in Downloaded answers 2.04
 // and the next Poll calls apply (after the response has gone out, as a device
 // that reboots into the new image would) -> Idle with 1, or back to
@@ -22,7 +23,8 @@
 //
 // Resources (lwm2m/objects/5.xml): 0 Package (W, Opaque), 1 Package URI (RW,
 // String), 2 Update (E), 3 State (R), 5 Update Result (R), 6 PkgName (R),
-// 7 PkgVersion (R), 8 Firmware Update Protocol Support (R, multiple: 0 CoAP),
+// 7 PkgVersion (R), 8 Firmware Update Protocol Support (R, multiple: 0 CoAP,
+// and 1 CoAPS with credentials),
 // 9 Firmware Update Delivery Method (R: 2, push and pull).
 #ifndef LWCL_CLIENT_FIRMWARE_UPDATE_OBJECT_H_
 #define LWCL_CLIENT_FIRMWARE_UPDATE_OBJECT_H_

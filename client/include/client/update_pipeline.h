@@ -104,6 +104,8 @@ class UpdatePipeline {
   UpdateError last_error() const { return last_error_; }
   const std::string& last_reason() const { return last_reason_; }
   const std::vector<uint8_t>& package() const { return package_; }
+  // How pulls download (its DTLS credentials say whether coaps:// works).
+  const DownloadOptions& download_options() const { return downloader_.options(); }
   bool busy() const { return downloader_.busy() || install_pending_ || activate_pending_; }
 
   // Push: a complete package (libcoap reassembles Block1). Only from Empty;

@@ -26,6 +26,7 @@ constexpr uint16_t kProtocolSupport = 8;
 constexpr uint16_t kDeliveryMethod = 9;
 
 constexpr int64_t kProtocolCoap = 0;
+constexpr int64_t kProtocolCoaps = 1;  // with DTLS-PSK credentials for the downloader
 constexpr int64_t kDeliveryBoth = 2;
 
 FwResult VerifyResult(uint8_t r) {
@@ -166,6 +167,9 @@ CoapCode FirmwareUpdateObject::Read(uint16_t iid, uint16_t rid, std::vector<Reco
       return CoapCode::kContent;
     case kProtocolSupport:
       out->push_back(Rec(Path::ResourceInstance(kObjectId, 0, rid, 0), kProtocolCoap));
+      if (!pipeline_.download_options().psk_key.empty()) {
+        out->push_back(Rec(Path::ResourceInstance(kObjectId, 0, rid, 1), kProtocolCoaps));
+      }
       return CoapCode::kContent;
     case kDeliveryMethod:
       out->push_back(Rec(p, kDeliveryBoth));

@@ -126,9 +126,11 @@ FwResult ParseDownloadUri(std::string_view text, DownloadUri* out) {
   }
   // The scheme is checked after the syntax, so "https://host/x" is a usable
   // URI in a protocol we lack (9) while "https:/x" is simply invalid (7).
-  if (scheme != "coap") return FwResult::kUnsupportedProtocol;
+  if (scheme != "coap" && scheme != "coaps") return FwResult::kUnsupportedProtocol;
 
   DownloadUri uri;
+  uri.secure = scheme == "coaps";
+  if (port_text.empty() && uri.secure) port = 5684;
   uri.host = std::string(host);
   uri.port = static_cast<uint16_t>(port);
   const size_t q = rest.find('?');
@@ -254,6 +256,7 @@ FwResult FirmwareDownloader::Start(std::string_view uri_text, Callback done) {
   Cancel();
   DownloadUri uri;
   if (FwResult r = ParseDownloadUri(uri_text, &uri); r != FwResult::kInitial) return r;
+  if (uri.secure && (options_.psk_key.empty() || !coap_dtls_is_supported())) return FwResult::kUnsupportedProtocol;
   coap_address_t addr;
   if (!Resolve(uri.host, uri.port, &addr)) return FwResult::kInvalidUri;
 
@@ -266,7 +269,16 @@ FwResult FirmwareDownloader::Start(std::string_view uri_text, Callback done) {
   coap_context_set_block_mode(impl->ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
   coap_register_response_handler(impl->ctx, OnResponse);
   coap_register_nack_handler(impl->ctx, OnNack);
-  impl->session = coap_new_client_session(impl->ctx, nullptr, &addr, COAP_PROTO_UDP);
+  if (uri.secure) {
+    coap_dtls_cpsk_t setup;
+    std::memset(&setup, 0, sizeof setup);
+    setup.version = COAP_DTLS_CPSK_SETUP_VERSION;
+    setup.psk_info.identity = {options_.psk_identity.size(), options_.psk_identity.data()};
+    setup.psk_info.key = {options_.psk_key.size(), options_.psk_key.data()};
+    impl->session = coap_new_client_session_psk2(impl->ctx, nullptr, &addr, COAP_PROTO_DTLS, &setup);
+  } else {
+    impl->session = coap_new_client_session(impl->ctx, nullptr, &addr, COAP_PROTO_UDP);
+  }
   if (impl->session == nullptr) return FwResult::kConnectionLost;
   coap_session_set_app_data(impl->session, impl.get());
   const coap_fixed_point_t ack{static_cast<uint16_t>(options_.ack_timeout_ms / 1000),

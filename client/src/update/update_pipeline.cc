@@ -113,7 +113,7 @@ UpdateError UpdatePipeline::Fetch(std::string_view uri) {
   if (parse != FwResult::kInitial) {
     const UpdateError e = FromFwResult(parse);
     Go(UpdatePhase::kEmpty, e, e == UpdateError::kInvalidUri ? "the Package URI does not parse"
-                                                              : "the Package URI's scheme is not coap");
+                                                              : "the Package URI's scheme is not coap or coaps");
     return e;
   }
   Go(UpdatePhase::kReceiving);
@@ -132,7 +132,9 @@ UpdateError UpdatePipeline::Fetch(std::string_view uri) {
   });
   if (started != FwResult::kInitial) {
     const UpdateError e = FromFwResult(started);
-    Go(UpdatePhase::kEmpty, e, "the download could not start");
+    Go(UpdatePhase::kEmpty, e,
+       started == FwResult::kUnsupportedProtocol ? "coaps:// needs DTLS-PSK credentials the device does not have"
+                                                 : "the download could not start");
     return e;
   }
   return UpdateError::kNone;

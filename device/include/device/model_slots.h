@@ -43,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "client/firmware_downloader.h"
 #include "client/registry.h"
 #include "client/software_management_object.h"
 #include "device/package_check.h"
@@ -56,6 +57,8 @@ struct SlotOptions {
   uint64_t probation_windows = 30;
   double min_confidence_ratio = 0.75;
   size_t max_package_bytes = 64 * 1024;
+  // How /9/x/3 pulls (timeouts; DTLS-PSK credentials for coaps://).
+  client::DownloadOptions download;
 };
 
 class ModelSlots {
