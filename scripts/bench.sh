@@ -8,6 +8,7 @@
 #   4. memory per LwM2M client instance (build/bin/lwcl_client_memory)
 #   5. the server under 10,000 notifying devices, SQLite and PostgreSQL
 #   6. 1,000 virtual devices in one fleet against one server
+#   7. a rollout of a new model to those 1,000 devices over LwM2M /9
 # Results also go to build/bench/ (benchmark JSON, callgrind summary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,3 +72,17 @@ if [ ! -f build/demo/motion.lwpkg ]; then
 fi
 echo "\$ scripts/fleet_bench.sh 1000 60"
 scripts/fleet_bench.sh 1000 60
+
+echo
+echo "## 7. a rollout to 1,000 virtual devices over LwM2M /9"
+if [ ! -f build/demo/fleet.key ] || [ ! -f build/demo/motion-1.1.0.lwpkg ]; then
+  # What make demo makes: a fleet key and two signed models.
+  build/bin/lwcl keygen --out build/demo/fleet.key --force >/dev/null
+  build/bin/lwcl simulate --out "$out/sim" --seed 1 --force >/dev/null
+  build/bin/lwcl -q train "$out/sim" --seed 1 --sign-key build/demo/fleet.key --model-version 1.0.0 \
+    --out build/demo/motion.lwpkg >/dev/null
+  build/bin/lwcl -q train "$out/sim" --seed 2 --sign-key build/demo/fleet.key --model-version 1.1.0 \
+    --out build/demo/motion-1.1.0.lwpkg >/dev/null
+fi
+echo "\$ scripts/rollout_bench.sh 1000 push"
+scripts/rollout_bench.sh 1000 push

@@ -123,7 +123,7 @@ grep -q "4/4 registered" "$TMP/fleet.out" || fail "fleet did not register: $(cat
 step "rollout"
 expect_fail "rollout of a model that does not exist" "404|no model" \
   "$LWCL" rollout start 999 --api "$API" --token s3cret
-"$LWCL" rollout start "$MODEL" --canary 25 --probation 2 --api "$API" --token s3cret >"$TMP/start.out" ||
+"$LWCL" rollout start "$MODEL" --canary 25 --probation 5 --min-confidence 0.5 --api "$API" --token s3cret >"$TMP/start.out" ||
   fail "rollout start failed: $(cat "$TMP/start.out")"
 ROLLOUT=$(grep -o "^rollout [0-9]*" "$TMP/start.out" | grep -o "[0-9]*$")
 [ -n "$ROLLOUT" ] || fail "rollout start printed no id: $(cat "$TMP/start.out")"
@@ -146,7 +146,7 @@ expect_fail "a group nobody is in" "no registered device matches the group" \
   "$LWCL" rollout start "$MODEL2" --group 'plant-b-*' --api "$API" --token s3cret
 expect_fail "both --devices and --group" "not both" \
   "$LWCL" rollout start "$MODEL2" --group 'plant-a-*' --devices plant-a-0 --api "$API" --token s3cret
-"$LWCL" rollout start "$MODEL2" --group 'plant-a-*' --pull --canary 25 --probation 2 --api "$API" --token s3cret \
+"$LWCL" rollout start "$MODEL2" --group 'plant-a-*' --pull --canary 25 --probation 5 --min-confidence 0.5 --api "$API" --token s3cret \
   --json >"$TMP/start2.json" || fail "rollout start --pull failed: $(cat "$TMP/start2.json")"
 ROLLOUT2=$(grep -o '"id": *[0-9]*' "$TMP/start2.json" | head -1 | grep -o '[0-9]*$')
 grep -q '"delivery": "pull"' "$TMP/start2.json" || fail "the rollout is not a pull: $(cat "$TMP/start2.json")"

@@ -97,7 +97,7 @@ std::optional<double> NumberFrom(const std::vector<lwm2m::Record>& records) {
 }
 
 std::string Why(const SlotView& v) {
-  std::string s = "update result " + std::to_string(v.result);
+  std::string s = "update state " + std::to_string(v.state) + ", result " + std::to_string(v.result);
   if (!v.reason.empty()) s += ": " + v.reason;
   return s;
 }
