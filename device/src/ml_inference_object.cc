@@ -1,5 +1,9 @@
 #include "device/ml_inference_object.h"
 
+#include <cmath>
+#include <optional>
+#include <variant>
+
 namespace lwcl::device {
 
 using lwm2m::DataType;
@@ -13,9 +17,12 @@ MlInferenceObject::MlInferenceObject()
                     {kWindowStride, Operations::kRead, DataType::kInteger},
                     {kSampleRate, Operations::kRead, DataType::kFloat},
                     {kClassificationCount, Operations::kRead, DataType::kInteger},
-                    {kMeanConfidence, Operations::kRead, DataType::kFloat}}) {
+                    {kMeanConfidence, Operations::kRead, DataType::kFloat},
+                    {kDriftScore, Operations::kRead, DataType::kFloat},
+                    {kDriftThreshold, Operations::kReadWrite, DataType::kFloat}}) {
   AddInstance(0);
-  SetStatistics(0, 0.0);
+  Set(0, kDriftThreshold, kDefaultDriftThreshold);
+  SetStatistics(0, 0.0, 0.0);
 }
 
 void MlInferenceObject::SetModel(const ModelInfo& model) {
@@ -26,9 +33,25 @@ void MlInferenceObject::SetModel(const ModelInfo& model) {
   Set(0, kSampleRate, model.sample_rate_hz);
 }
 
-void MlInferenceObject::SetStatistics(uint64_t classifications, double mean_confidence) {
+void MlInferenceObject::SetStatistics(uint64_t classifications, double mean_confidence, double drift_score) {
   Set(0, kClassificationCount, static_cast<int64_t>(classifications));
   Set(0, kMeanConfidence, mean_confidence);
+  Set(0, kDriftScore, drift_score);
+  if (classifications > 0 && drift_score > drift_threshold()) ++drifted_windows_;
+}
+
+double MlInferenceObject::drift_threshold() const {
+  const std::optional<lwm2m::Value> v = Get(0, kDriftThreshold);
+  const double* d = v ? std::get_if<double>(&*v) : nullptr;
+  return d != nullptr ? *d : kDefaultDriftThreshold;
+}
+
+lwm2m::CoapCode MlInferenceObject::Write(uint16_t iid, const lwm2m::Record& record) {
+  if (record.path.resource() == kDriftThreshold) {
+    const double* d = std::get_if<double>(&record.value);
+    if (d == nullptr || !std::isfinite(*d) || *d < 0.0) return lwm2m::CoapCode::kBadRequest;
+  }
+  return SimpleObject::Write(iid, record);
 }
 
 }  // namespace lwcl::device

@@ -51,6 +51,13 @@ bool PatternDetector::LoadModel(std::span<const uint8_t> package, std::string* e
     if (error) *error = std::string("model cannot run: ") + tinyml::StatusName(s);
     return false;
   }
+  m->drift_state.resize(tinyml::DriftMonitor::StateFloats(m->view.feature_count));
+  if (tinyml::Status s = m->drift.Init(m->view, {m->drift_state.data(), m->drift_state.size()},
+                                       options_.drift_forgetting);
+      s != tinyml::Status::kOk) {
+    if (error) *error = std::string("model has no usable drift reference: ") + tinyml::StatusName(s);
+    return false;
+  }
   // The new model is sound: switch to it, ending any detection of the old one.
   if (active_ && listener_) {
     const size_t was = *active_;
@@ -86,6 +93,7 @@ bool PatternDetector::Push(const Sample& sample) {
   const tinyml::Result& r = model_->classifier.result();
   ++classifications_;
   confidence_sum_ += static_cast<double>(r.confidence);
+  model_->drift.Update(model_->classifier.features(), r.label, r.confidence);
   Decide(r);
   return true;
 }

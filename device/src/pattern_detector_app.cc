@@ -23,7 +23,7 @@ bool PatternDetectorApp::LoadModel(std::span<const uint8_t> package, std::string
                        .window_samples = p.dsp.window_samples,
                        .stride_samples = p.stride_samples,
                        .sample_rate_hz = static_cast<double>(p.dsp.sample_rate_hz)});
-  inference_.SetStatistics(0, 0.0);
+  inference_.SetStatistics(0, 0.0, 0.0);
   const double every = std::round(static_cast<double>(p.dsp.sample_rate_hz) * options_.accelerometer_period_s);
   accelerometer_every_ = static_cast<uint64_t>(std::max(1.0, every));
   return true;
@@ -43,7 +43,9 @@ void PatternDetectorApp::Push(const Sample& sample) {
                                    static_cast<double>(sample[1]) * kStandardGravity,
                                    static_cast<double>(sample[2]) * kStandardGravity);
   }
-  if (detector_.Push(sample)) inference_.SetStatistics(detector_.classifications(), detector_.mean_confidence());
+  if (detector_.Push(sample)) {
+    inference_.SetStatistics(detector_.classifications(), detector_.mean_confidence(), detector_.drift_score());
+  }
 }
 
 bool PatternDetectorApp::TakeObjectListChanged() {

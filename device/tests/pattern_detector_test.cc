@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "client/registry.h"
+#include "device/drift.h"
 #include "device/pattern_detector_app.h"
 #include "synthetic_motion.h"
 
@@ -197,6 +198,70 @@ TEST(PatternDetectorAppTest, InstancesFollowTheLabelSet) {
   EXPECT_FALSE(app.LoadModel(junk, &error));
   EXPECT_FALSE(app.TakeObjectListChanged());
   EXPECT_EQ(app.detector().labels().size(), 3u);
+}
+
+// The drift score /33651/0/7 after `seconds` of the patterns the model was
+// trained on (idle, shake and wave from synthetic_motion.h) with `drift`
+// applied to every reading.
+struct DriftRun {
+  double score = 0;
+  double max_score = 0;
+  uint64_t drifted = 0;
+};
+DriftRun RunWithDrift(const std::string& drift, double seconds) {
+  PatternDetectorApp app;
+  std::string error;
+  EXPECT_TRUE(app.LoadModel(MotionPackage(), &error)) << error;
+  DriftSchedule schedule;
+  if (!drift.empty()) {
+    EXPECT_TRUE(ParseDriftSpec(drift, &schedule, &error)) << error;
+  }
+  ScriptedSource source({{"wave", 5}, {"idle", 7}, {"shake", 4}, {"idle", 3}}, /*loop=*/true, 9);
+  DriftRun run;
+  Sample s;
+  for (int i = 0; i < static_cast<int>(seconds * 26); ++i) {
+    source.Next(&s);
+    app.Push(ApplyDrift(EvaluateDrift(schedule, i / 26.0, 26.0f), s));
+    if (i > 26 * 60) {  // after the first minute (the monitor remembers ~50 s)
+      const double d = std::get<double>(*app.inference().Get(0, MlInferenceObject::kDriftScore));
+      run.max_score = std::max(run.max_score, d);
+    }
+  }
+  run.score = std::get<double>(*app.inference().Get(0, MlInferenceObject::kDriftScore));
+  run.drifted = app.inference().drifted_windows();
+  return run;
+}
+
+TEST(PatternDetectorAppTest, DriftScoreRisesWithASensorFaultNotWithTheGestureMix) {
+  const DriftRun clean = RunWithDrift("", 180);
+  const DriftRun rotated = RunWithDrift("rotate:x=70@0", 180);
+  const DriftRun gain = RunWithDrift("gain:all=1.6@0", 180);
+  const DriftRun bias = RunWithDrift("bias:x=0.3@0", 180);
+  std::printf("drift score: clean %.3f (max %.3f), rotated %.3f, gain %.3f, bias %.3f\n", clean.score,
+              clean.max_score, rotated.score, gain.score, bias.score);
+  EXPECT_LT(clean.max_score, MlInferenceObject::kDefaultDriftThreshold) << "gestures changing is not drift";
+  EXPECT_GT(rotated.score, 1.3 * MlInferenceObject::kDefaultDriftThreshold);
+  EXPECT_GT(gain.score, 1.6 * MlInferenceObject::kDefaultDriftThreshold);
+  EXPECT_GT(rotated.drifted, 250u) << "most of the 360 windows of a re-mounted sensor count as drifted";
+  EXPECT_EQ(clean.drifted, 0u);
+  // The spectral block removes each axis's mean: a constant bias neither hurts nor shows.
+  EXPECT_LT(bias.max_score, MlInferenceObject::kDefaultDriftThreshold);
+}
+
+TEST(PatternDetectorAppTest, DriftThresholdIsWritableWithinReason) {
+  PatternDetectorApp app;
+  MlInferenceObject& o = app.inference();
+  EXPECT_DOUBLE_EQ(o.drift_threshold(), MlInferenceObject::kDefaultDriftThreshold);
+  lwm2m::Record r;
+  r.path = lwm2m::Path::Resource(MlInferenceObject::kObjectId, 0, MlInferenceObject::kDriftThreshold);
+  r.value = 2.5;
+  EXPECT_EQ(o.Write(0, r), lwm2m::CoapCode::kChanged);
+  EXPECT_DOUBLE_EQ(o.drift_threshold(), 2.5);
+  r.value = -1.0;
+  EXPECT_EQ(o.Write(0, r), lwm2m::CoapCode::kBadRequest);
+  r.value = std::string("high");
+  EXPECT_EQ(o.Write(0, r), lwm2m::CoapCode::kBadRequest);
+  EXPECT_DOUBLE_EQ(o.drift_threshold(), 2.5) << "a refused write changes nothing";
 }
 
 }  // namespace

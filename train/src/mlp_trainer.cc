@@ -276,6 +276,24 @@ double TrainEpoch(std::vector<FloatLayer>& layers, AdamOptimiser& adam,
 
 }  // namespace
 
+std::vector<float> WithinClassVariance(std::span<const float> normalised, size_t dim, std::span<const int> labels,
+                                       std::span<const float> centroids) {
+  std::vector<double> sums(dim, 0.0);
+  for (size_t r = 0; r < labels.size(); ++r) {
+    const size_t c = static_cast<size_t>(labels[r]);
+    for (size_t j = 0; j < dim; ++j) {
+      const double d = static_cast<double>(normalised[r * dim + j]) - static_cast<double>(centroids[c * dim + j]);
+      sums[j] += d * d;
+    }
+  }
+  std::vector<float> variance(dim, 1.0f);
+  if (labels.empty()) return variance;
+  for (size_t j = 0; j < dim; ++j) {
+    variance[j] = std::max(1e-4f, static_cast<float>(sums[j] / static_cast<double>(labels.size())));
+  }
+  return variance;
+}
+
 void ComputeCentroids(std::span<const float> normalised, size_t dim, std::span<const int> labels,
                       size_t classes, float quantile, std::vector<float>& centroids,
                       float& radius) {
@@ -384,6 +402,7 @@ MlpTrainResult TrainMlp(const FeatureMatrix& train, const FeatureMatrix& validat
   result.best_validation_accuracy = best_accuracy;
   ComputeCentroids(x_train, dim, train.labels, classes, options.anomaly_quantile, model.centroids,
                    model.anomaly_radius);
+  model.within_class_variance = WithinClassVariance(x_train, dim, train.labels, model.centroids);
   return result;
 }
 

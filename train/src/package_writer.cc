@@ -136,6 +136,7 @@ std::vector<uint8_t> WritePackage(const FloatModel& model, const QuantizedModel&
   std::vector<float> drift_mean = options.drift_mean;
   std::vector<float> drift_variance = options.drift_variance;
   if (drift_mean.empty()) drift_mean.assign(features, 0.0f);
+  if (drift_variance.empty()) drift_variance = model.within_class_variance;
   if (drift_variance.empty()) drift_variance.assign(features, 1.0f);
   if (drift_mean.size() != features || drift_variance.size() != features) {
     Fail("drift reference has the wrong size");

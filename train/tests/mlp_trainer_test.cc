@@ -154,6 +154,14 @@ TEST(MlpTrainerTest, CentroidsAndQuantileRadius) {
   EXPECT_FLOAT_EQ(radius, 1.0f);
   ComputeCentroids(x, 2, labels, 2, 1.0f, centroids, radius);
   EXPECT_FLOAT_EQ(radius, 3.0f);
+  // Pooled within-class variance: feature 0 (1+1+0+0+0+0)/6, feature 1
+  // (0+0+9+9+0+0)/6; a feature that never varies is floored at 1e-4.
+  const std::vector<float> v = WithinClassVariance(x, 2, labels, centroids);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_FLOAT_EQ(v[0], 2.0f / 6.0f);
+  EXPECT_FLOAT_EQ(v[1], 18.0f / 6.0f);
+  const std::vector<float> flat = {5, 5, 5, 5};
+  EXPECT_FLOAT_EQ(WithinClassVariance(flat, 1, std::vector<int>{0, 0, 1, 1}, std::vector<float>{5, 5})[0], 1e-4f);
 }
 
 }  // namespace

@@ -5,9 +5,16 @@
 //   2 Window Length (Integer, samples)   3 Window Stride (Integer, samples)
 //   4 Sample Rate (Float, Hz)   5 Classification Count (Integer)
 //   6 Mean Confidence (Float, over every window of this model)
-// All read-only here. The learning resources (drift score, learning mode,
-// teach label, adapt/reset/upload, ...) are declared by whoever implements
-// on-device learning; this object leaves them absent.
+//   7 Drift Score (Float, observable: the class-conditional drift of
+//     tinyml/learn/drift_monitor.h, updated every window; observe it with
+//     `gt` set to the threshold to hear of drift)
+//   13 Drift Threshold (Float, RW, >= 0, default 5.0: the score above which
+//     the device counts a window as drifted; drifted_windows() tells how many.
+//     Measured on simulated motion (device/tests/pattern_detector_test.cc):
+//     a clean sensor peaks near 3.4, a re-mounted (70 degrees) one sits near
+//     7, a 1.6x gain error near 10)
+// 0-7 are read-only. The rest of the learning half (learning mode, teach
+// label, adapt/reset/upload, ...) comes with on-device learning.
 #ifndef LWCL_DEVICE_ML_INFERENCE_OBJECT_H_
 #define LWCL_DEVICE_ML_INFERENCE_OBJECT_H_
 
@@ -36,10 +43,22 @@ class MlInferenceObject : public client::SimpleObject {
   static constexpr uint16_t kSampleRate = 4;
   static constexpr uint16_t kClassificationCount = 5;
   static constexpr uint16_t kMeanConfidence = 6;
+  static constexpr uint16_t kDriftScore = 7;
+  static constexpr uint16_t kDriftThreshold = 13;
+  static constexpr double kDefaultDriftThreshold = 5.0;
 
   MlInferenceObject();
   void SetModel(const ModelInfo& model);
-  void SetStatistics(uint64_t classifications, double mean_confidence);
+  // After each window: the counters and the drift score (a window above the
+  // threshold counts as drifted).
+  void SetStatistics(uint64_t classifications, double mean_confidence, double drift_score);
+  double drift_threshold() const;
+  uint64_t drifted_windows() const { return drifted_windows_; }
+  // A Drift Threshold that is not a finite number >= 0 is refused (4.00).
+  lwm2m::CoapCode Write(uint16_t iid, const lwm2m::Record& record) override;
+
+ private:
+  uint64_t drifted_windows_ = 0;
 };
 
 }  // namespace lwcl::device

@@ -17,7 +17,10 @@
 // - the idle label (DetectorOptions::idle_label, "idle" by default; matched
 //   case-insensitively, also "no motion"/"still") never becomes detected and
 //   never counts;
-// - counters are cumulative for the life of the model; LoadModel resets them.
+// - counters are cumulative for the life of the model; LoadModel resets them;
+// - every classified window also feeds a tinyml::DriftMonitor (the
+//   class-conditional drift score and a forgotten mean confidence), reset
+//   with the model.
 #ifndef LWCL_DEVICE_PATTERN_DETECTOR_H_
 #define LWCL_DEVICE_PATTERN_DETECTOR_H_
 
@@ -32,6 +35,7 @@
 #include <vector>
 
 #include "device/sensor_source.h"
+#include "tinyml/learn/drift_monitor.h"
 #include "tinyml/runtime/classifier.h"
 #include "tinyml/package/model_package.h"
 
@@ -39,6 +43,8 @@ namespace lwcl::device {
 
 struct DetectorOptions {
   float threshold = 0.6f;   // minimum confidence of a window to count toward a detection
+  // The drift monitor's forgetting factor per window (tinyml/learn/drift_monitor.h).
+  float drift_forgetting = 0.99f;
   int confirm_windows = 2;  // consecutive windows that start a detection
   int release_windows = 2;  // consecutive other windows that end it
   // The "nothing happening" label; empty: only the built-in names below.
@@ -92,6 +98,9 @@ class PatternDetector {
   double mean_confidence() const {
     return classifications_ == 0 ? 0.0 : confidence_sum_ / static_cast<double>(classifications_);
   }
+  // The drift monitor's score and recent (forgotten) mean confidence.
+  float drift_score() const { return model_ ? model_->drift.score() : 0.0f; }
+  float recent_confidence() const { return model_ ? model_->drift.mean_confidence() : 0.0f; }
   // The last window's result (valid once classifications() > 0).
   const tinyml::Result& last_result() const { return model_->classifier.result(); }
 
@@ -108,6 +117,8 @@ class PatternDetector {
     std::vector<uint32_t> arena;  // the classifier arena, 4-byte aligned
     size_t arena_bytes = 0;
     tinyml::Classifier classifier;
+    std::vector<float> drift_state;
+    tinyml::DriftMonitor drift;
   };
   std::unique_ptr<Model> model_;
   std::vector<std::string> labels_;

@@ -37,6 +37,10 @@ struct FloatModel {
   // that maps to an anomaly score of 1.
   std::vector<float> centroids;
   float anomaly_radius = 1.0f;
+  // Per feature, the pooled variance of the normalised training rows around
+  // their own class centroid (at least 1e-4): the scale of the device's drift
+  // score (the package's DRFT variance). Empty: 1 for every feature.
+  std::vector<float> within_class_variance;
 };
 
 }  // namespace lwcl::train

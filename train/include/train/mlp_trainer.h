@@ -76,6 +76,10 @@ MlpTrainResult TrainMlp(const FeatureMatrix& train, const FeatureMatrix& validat
 // Exposed for tests and for re-normalisation after on-device drift.
 void ComputeCentroids(std::span<const float> normalised, size_t dim, std::span<const int> labels,
                       size_t classes, float quantile, std::vector<float>& centroids, float& radius);
+// Per feature, the pooled within-class variance of the rows around
+// `centroids` (FloatModel::within_class_variance), floored at 1e-4.
+std::vector<float> WithinClassVariance(std::span<const float> normalised, size_t dim, std::span<const int> labels,
+                                       std::span<const float> centroids);
 
 }  // namespace lwcl::train
 
