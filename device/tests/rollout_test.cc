@@ -99,6 +99,13 @@ class RolloutTest : public ::testing::Test {
     return done();
   }
   void RunFor(double s) { RunUntil([] { return false; }, s); }
+  // One DM request through the Service, the loop turning until it is answered.
+  server::DeviceResponse Ask(const std::string& endpoint, const server::DeviceRequest& request) {
+    std::optional<server::DeviceResponse> answer;
+    service_->Request(endpoint, request, [&](const server::DeviceResponse& r) { answer = r; });
+    RunUntil([&] { return answer.has_value(); }, 60);
+    return answer.value_or(server::DeviceResponse{});
+  }
 
   store::ModelRecord Model(const std::vector<uint8_t>& package) {
     server::RegistryOptions ro;
@@ -317,6 +324,51 @@ TEST_F(QueueModeRolloutTest, SleepingDevicesGetTheirTransferWhenTheyWake) {
   EXPECT_EQ(r["counts"]["active"], 4) << r.dump(2);
   EXPECT_GE(most_queued, 1u) << "the requests waited for the devices to wake";
   for (auto& d : devices_) EXPECT_EQ(d->app().detector().model_version(), "1.1.0") << d->endpoint();
+}
+
+TEST_F(RolloutTest, VirtualDevicesTakeAVirtualFirmwareImageOverSlash5) {
+  using lwm2m::Path;
+  auto write = [](const std::string& image) {
+    server::DeviceRequest w;
+    w.op = server::Operation::kWrite;
+    w.paths = {Path::Resource(5, 0, 0)};
+    lwm2m::Record rec;
+    rec.path = w.paths[0];
+    rec.value = lwm2m::Opaque(image.begin(), image.end());
+    w.records = {rec};
+    w.format = lwm2m::ContentFormat::kOpaque;
+    return w;
+  };
+  server::DeviceRequest update;
+  update.op = server::Operation::kExecute;
+  update.paths = {Path::Resource(5, 0, 2)};
+  server::DeviceRequest result;
+  result.op = server::Operation::kRead;
+  result.paths = {Path::Resource(5, 0, 5)};
+  auto result_of = [&](const std::string& ep) {
+    const server::DeviceResponse r = Ask(ep, result);
+    return r.records.empty() ? -1 : std::get<int64_t>(r.records[0].value);
+  };
+  VirtualDevice& d = *devices_[1];
+  EXPECT_EQ(d.firmware_version(), "0.1.0");
+  // Not a virtual firmware image: refused (6), the firmware stays.
+  EXPECT_EQ(Ask(d.endpoint(), write("MZ\x90 an executable")).code, lwm2m::CoapCode::kChanged);
+  EXPECT_EQ(result_of(d.endpoint()), 6);
+  EXPECT_EQ(d.firmware_version(), "0.1.0");
+  // A real one: downloaded, applied, /3/0/3 follows.
+  ASSERT_EQ(Ask(d.endpoint(), write("lwcl-virtual-firmware 0.2.0\ncode")).code,
+            lwm2m::CoapCode::kChanged);
+  EXPECT_EQ(Ask(d.endpoint(), update).code, lwm2m::CoapCode::kChanged);
+  RunFor(1);
+  EXPECT_EQ(result_of(d.endpoint()), 1) << "success";
+  EXPECT_EQ(d.firmware_version(), "0.2.0");
+  server::DeviceRequest fw;
+  fw.op = server::Operation::kRead;
+  fw.paths = {Path::Resource(3, 0, 3)};
+  const server::DeviceResponse r = Ask(d.endpoint(), fw);
+  ASSERT_FALSE(r.records.empty());
+  EXPECT_EQ(std::get<std::string>(r.records[0].value), "0.2.0");
+  EXPECT_EQ(devices_[0]->firmware_version(), "0.1.0") << "only the device that was asked";
 }
 
 TEST_F(RolloutTest, PauseResumeAbortAndBadRequests) {
