@@ -19,9 +19,14 @@ MlInferenceObject::MlInferenceObject()
                     {kClassificationCount, Operations::kRead, DataType::kInteger},
                     {kMeanConfidence, Operations::kRead, DataType::kFloat},
                     {kDriftScore, Operations::kRead, DataType::kFloat},
-                    {kDriftThreshold, Operations::kReadWrite, DataType::kFloat}}) {
+                    {kCaptureThreshold, Operations::kReadWrite, DataType::kFloat},
+                    {kDriftThreshold, Operations::kReadWrite, DataType::kFloat},
+                    {kUploadSamples, Operations::kExecute, DataType::kNone},
+                    {kBufferedSamples, Operations::kRead, DataType::kInteger}}) {
   AddInstance(0);
+  Set(0, kCaptureThreshold, kDefaultCaptureThreshold);
   Set(0, kDriftThreshold, kDefaultDriftThreshold);
+  SetBufferedSamples(0);
   SetStatistics(0, 0.0, 0.0);
 }
 
@@ -40,16 +45,27 @@ void MlInferenceObject::SetStatistics(uint64_t classifications, double mean_conf
   if (classifications > 0 && drift_score > drift_threshold()) ++drifted_windows_;
 }
 
-double MlInferenceObject::drift_threshold() const {
-  const std::optional<lwm2m::Value> v = Get(0, kDriftThreshold);
+double MlInferenceObject::GetFloat(uint16_t rid, double fallback) const {
+  const std::optional<lwm2m::Value> v = Get(0, rid);
   const double* d = v ? std::get_if<double>(&*v) : nullptr;
-  return d != nullptr ? *d : kDefaultDriftThreshold;
+  return d != nullptr ? *d : fallback;
 }
+
+double MlInferenceObject::drift_threshold() const { return GetFloat(kDriftThreshold, kDefaultDriftThreshold); }
+double MlInferenceObject::capture_threshold() const {
+  return GetFloat(kCaptureThreshold, kDefaultCaptureThreshold);
+}
+
+void MlInferenceObject::SetBufferedSamples(size_t count) { Set(0, kBufferedSamples, static_cast<int64_t>(count)); }
 
 lwm2m::CoapCode MlInferenceObject::Write(uint16_t iid, const lwm2m::Record& record) {
   if (record.path.resource() == kDriftThreshold) {
     const double* d = std::get_if<double>(&record.value);
     if (d == nullptr || !std::isfinite(*d) || *d < 0.0) return lwm2m::CoapCode::kBadRequest;
+  }
+  if (record.path.resource() == kCaptureThreshold) {
+    const double* d = std::get_if<double>(&record.value);
+    if (d == nullptr || !(*d >= 0.0 && *d <= 1.0)) return lwm2m::CoapCode::kBadRequest;
   }
   return SimpleObject::Write(iid, record);
 }

@@ -98,6 +98,17 @@ bool PatternDetector::Push(const Sample& sample) {
   return true;
 }
 
+void PatternDetector::RawFeatures(std::vector<float>* out) const {
+  out->clear();
+  if (!model_) return;
+  const tinyml::Classifier& c = model_->classifier;
+  const tinyml::Span<const float> n = c.features();
+  const tinyml::Span<const float> mean = c.feature_mean();
+  const tinyml::Span<const float> std = c.feature_std();
+  out->resize(n.size);
+  for (size_t i = 0; i < n.size; ++i) (*out)[i] = n[i] * std[i] + mean[i];
+}
+
 void PatternDetector::ResetStream() {
   if (model_) model_->classifier.ResetStream();
   candidate_.reset();

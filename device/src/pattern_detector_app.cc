@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
+#include <limits>
+#include <memory>
 
 namespace lwcl::device {
 namespace {
@@ -9,8 +12,13 @@ constexpr double kStandardGravity = 9.80665;  // m/s² per g
 }  // namespace
 
 PatternDetectorApp::PatternDetectorApp(AppOptions options)
-    : options_(std::move(options)), detector_(options_.detector) {
+    : options_(std::move(options)), detector_(options_.detector), capture_(options_.sample_capacity) {
   detector_.SetListener([this](size_t label, bool active) { OnDetection(label, active); });
+  training_samples_.OnLabel([this](uint16_t iid, const std::string& label) { return CheckLabel(iid, label); });
+  training_samples_.OnDelete([this](uint16_t iid) { ForgetSample(iid); });
+  inference_.OnExecute(MlInferenceObject::kUploadSamples, [this](uint16_t, std::string_view) {
+    return UploadSamples();
+  });
 }
 
 bool PatternDetectorApp::LoadModel(std::span<const uint8_t> package, std::string* error) {
@@ -24,6 +32,11 @@ bool PatternDetectorApp::LoadModel(std::span<const uint8_t> package, std::string
                        .stride_samples = p.stride_samples,
                        .sample_rate_hz = static_cast<double>(p.dsp.sample_rate_hz)});
   inference_.SetStatistics(0, 0.0, 0.0);
+  // Samples belong to the model that classified them.
+  capture_.Reset(p.feature_count);
+  ++capture_generation_;
+  training_samples_.Clear();
+  inference_.SetBufferedSamples(0);
   const double every = std::round(static_cast<double>(p.dsp.sample_rate_hz) * options_.accelerometer_period_s);
   accelerometer_every_ = static_cast<uint64_t>(std::max(1.0, every));
   return true;
@@ -34,6 +47,7 @@ void PatternDetectorApp::Attach(client::Registry& registry) {
   registry.Add(&led_);
   registry.Add(&accelerometer_);
   registry.Add(&inference_);
+  registry.Add(&training_samples_);
 }
 
 void PatternDetectorApp::Push(const Sample& sample) {
@@ -44,8 +58,77 @@ void PatternDetectorApp::Push(const Sample& sample) {
                                    static_cast<double>(sample[2]) * kStandardGravity);
   }
   if (detector_.Push(sample)) {
-    inference_.SetStatistics(detector_.classifications(), detector_.mean_confidence(), detector_.drift_score());
+    inference_.SetStatistics(detector_.classifications(), detector_.mean_confidence(),
+                             static_cast<double>(detector_.drift_score()));
+    Capture();
   }
+}
+
+void PatternDetectorApp::Capture() {
+  const tinyml::Result& r = detector_.last_result();
+  const float drift = detector_.drift_score();
+  // Drift counts once the monitor has settled: its first windows swing.
+  const CapturePolicy policy{.confidence_threshold = inference_.capture_threshold(),
+                             .drift_threshold = detector_.drift_settled() ? inference_.drift_threshold()
+                                                                          : std::numeric_limits<double>::infinity()};
+  detector_.RawFeatures(&raw_features_);
+  const int64_t now = options_.clock ? options_.clock() : static_cast<int64_t>(std::time(nullptr));
+  const std::optional<CapturedSample> kept =
+      capture_.Offer(raw_features_, r.label, r.confidence, drift, static_cast<uint32_t>(now), policy);
+  if (!kept) return;
+  if (kept->dropped != tinyml::SampleBuffer::kNoId) training_samples_.Forget(kept->dropped);
+  const std::vector<std::string>& labels = detector_.labels();
+  training_samples_.Show(kept->id, {.time_s = now,
+                                    .predicted = r.label < labels.size() ? labels[r.label] : std::string(),
+                                    .confidence = static_cast<double>(r.confidence),
+                                    .drift = static_cast<double>(drift),
+                                    .features = raw_features_});
+  inference_.SetBufferedSamples(capture_.buffer().size());
+}
+
+lwm2m::CoapCode PatternDetectorApp::CheckLabel(uint16_t iid, const std::string& label) {
+  int16_t index = tinyml::SampleBuffer::kUnlabelled;
+  if (!label.empty()) {
+    const std::vector<std::string>& labels = detector_.labels();
+    const auto it = std::find(labels.begin(), labels.end(), label);
+    // A label the model lacks waits for Teach Label (a new pattern).
+    if (it == labels.end()) return lwm2m::CoapCode::kBadRequest;
+    index = static_cast<int16_t>(it - labels.begin());
+  }
+  if (capture_.buffer().SetLabel(iid, index) != tinyml::Status::kOk) return lwm2m::CoapCode::kNotFound;
+  return lwm2m::CoapCode::kChanged;
+}
+
+void PatternDetectorApp::ForgetSample(uint16_t iid) {
+  (void)capture_.buffer().Remove(iid);
+  inference_.SetBufferedSamples(capture_.buffer().size());
+}
+
+lwm2m::CoapCode PatternDetectorApp::UploadSamples() {
+  if (!sender_) return lwm2m::CoapCode::kServiceUnavailable;
+  const tinyml::SampleBuffer& b = capture_.buffer();
+  std::vector<lwm2m::Path> paths;
+  // (id, sequence): a sample dropped meanwhile and its id reused is not the one sent.
+  auto sent = std::make_shared<std::vector<std::pair<uint16_t, uint32_t>>>();
+  for (size_t slot = 0; slot < b.capacity(); ++slot) {
+    if (!b.used(slot)) continue;
+    paths.push_back(lwm2m::Path::Instance(TrainingSampleObject::kObjectId, b.info(slot).id));
+    sent->emplace_back(b.info(slot).id, b.info(slot).sequence);
+  }
+  if (paths.empty()) return lwm2m::CoapCode::kChanged;  // nothing to send
+  const bool queued = sender_(std::move(paths), [this, sent, generation = capture_generation_](bool ok) {
+    if (!ok || generation != capture_generation_) return;
+    for (const auto& [id, sequence] : *sent) {
+      const size_t slot = capture_.buffer().Find(id);
+      if (slot == capture_.buffer().capacity()) continue;
+      const tinyml::SampleInfo& info = capture_.buffer().info(slot);
+      if (info.sequence != sequence || info.label != tinyml::SampleBuffer::kUnlabelled) continue;
+      training_samples_.Forget(id);
+      (void)capture_.buffer().Remove(id);
+    }
+    inference_.SetBufferedSamples(capture_.buffer().size());
+  });
+  return queued ? lwm2m::CoapCode::kChanged : lwm2m::CoapCode::kServiceUnavailable;
 }
 
 bool PatternDetectorApp::TakeObjectListChanged() {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "client/standard_objects.h"
+#include "device/virtual_firmware.h"
 
 namespace lwcl::device {
 
@@ -31,15 +32,33 @@ VirtualDevice::VirtualDevice(VirtualDeviceOptions options, std::unique_ptr<Senso
   device_object_ = client::MakeDeviceObject({.serial_number = options_.endpoint,
                                              .firmware_version = "0.1.0",
                                              .supported_bindings = options_.binding});
+  firmware_ = std::make_unique<client::FirmwareUpdateObject>(
+      VirtualFirmwareHandler([this](const std::string& version) {
+        device_object_->Set(0, 3, version);  // rebooted into it
+        if (started_) client_->RequestUpdate();
+      }),
+      options_.slots.download);
   registry_.Add(server_object_.get());
   registry_.Add(device_object_.get());
+  registry_.Add(firmware_.get());
   app_.Attach(registry_);
   slots_.Attach(registry_);
   // After the objects: the Client installs itself as the registry's change listener.
   client_ = std::make_unique<client::Client>(registry_);
+  app_.SetSampleSender([this](std::vector<lwm2m::Path> paths, std::function<void(bool)> done) {
+    return client_->Send(paths, [done = std::move(done)](std::optional<lwm2m::CoapCode> code) {
+      done(code && lwm2m::IsSuccess(*code));
+    });
+  });
 }
 
 VirtualDevice::~VirtualDevice() = default;
+
+std::string VirtualDevice::firmware_version() const {
+  const std::optional<lwm2m::Value> v = device_object_->Get(0, 3);
+  const std::string* s = v ? std::get_if<std::string>(&*v) : nullptr;
+  return s != nullptr ? *s : std::string();
+}
 
 bool VirtualDevice::LoadModel(std::span<const uint8_t> package, std::string* error) {
   // The first model boots the slots (a state directory may hold a newer
@@ -93,6 +112,7 @@ void VirtualDevice::FeedSamples() {
 void VirtualDevice::Step(uint32_t timeout_ms) {
   FeedSamples();
   slots_.Poll();
+  firmware_->Poll();
   if (app_.TakeObjectListChanged() && started_) client_->RequestUpdate();
   client_->Step(timeout_ms);
 }

@@ -8,7 +8,7 @@
 
 namespace lwcl::store::postgres_schema {
 
-inline constexpr std::array<const char*, 2> kMigrations = {
+inline constexpr std::array<const char*, 3> kMigrations = {
     // 0 -> 1: everything issue 5 asks for.
     R"sql(
 CREATE TABLE devices (
@@ -86,6 +86,25 @@ CREATE TABLE models (
   package BYTEA NOT NULL,
   created_ms BIGINT NOT NULL
 );
+)sql",
+    // 2 -> 3: the fleet's training samples (issue 13).
+    R"sql(
+CREATE TABLE training_samples (
+  id BIGSERIAL PRIMARY KEY,
+  endpoint TEXT NOT NULL,
+  instance BIGINT NOT NULL,
+  taken_ms BIGINT NOT NULL,
+  received_ms BIGINT NOT NULL,
+  model TEXT NOT NULL,
+  predicted TEXT NOT NULL,
+  confidence DOUBLE PRECISION NOT NULL,
+  drift DOUBLE PRECISION NOT NULL,
+  label TEXT NOT NULL,
+  labelled_by TEXT NOT NULL,
+  features BYTEA NOT NULL,
+  UNIQUE (endpoint, instance, taken_ms)
+);
+CREATE INDEX training_samples_by_endpoint ON training_samples(endpoint, id);
 )sql",
 };
 

@@ -64,6 +64,10 @@ class SqliteStore final : public Store {
   Result<ModelRecord> GetModel(std::int64_t id) override;
   Result<std::vector<ModelRecord>> ListModels() override;
   Status DeleteModel(std::int64_t id) override;
+  Result<std::int64_t> AddTrainingSamples(const std::vector<TrainingSampleRecord>& samples) override;
+  Result<std::vector<TrainingSampleRecord>> QueryTrainingSamples(const TrainingSampleQuery& query) override;
+  Result<TrainingSampleRecord> GetTrainingSample(std::int64_t id) override;
+  Status LabelTrainingSample(std::int64_t id, const std::string& label, const std::string& labelled_by) override;
 
   struct Impl;  // sqlite3 handles and prepared statements (sqlite_impl.h)
 

@@ -6,7 +6,7 @@
 
 namespace lwcl::store::sqlite_schema {
 
-inline constexpr std::array<const char*, 2> kMigrations = {
+inline constexpr std::array<const char*, 3> kMigrations = {
     // 0 -> 1: everything issue 5 asks for.
     R"sql(
 CREATE TABLE devices (
@@ -84,6 +84,25 @@ CREATE TABLE models (
   package BLOB NOT NULL,
   created_ms INTEGER NOT NULL
 );
+)sql",
+    // 2 -> 3: the fleet's training samples (issue 13).
+    R"sql(
+CREATE TABLE training_samples (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  endpoint TEXT NOT NULL,
+  instance INTEGER NOT NULL,
+  taken_ms INTEGER NOT NULL,
+  received_ms INTEGER NOT NULL,
+  model TEXT NOT NULL,
+  predicted TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  drift REAL NOT NULL,
+  label TEXT NOT NULL,
+  labelled_by TEXT NOT NULL,
+  features BLOB NOT NULL,
+  UNIQUE (endpoint, instance, taken_ms)
+);
+CREATE INDEX training_samples_by_endpoint ON training_samples(endpoint, id);
 )sql",
 };
 

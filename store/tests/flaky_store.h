@@ -14,7 +14,7 @@ class FlakyStore final : public Store {
  public:
   explicit FlakyStore(Store& inner) : inner_(inner) {}
 
-  bool fail_appends = false;     // every AppendValues fails (kUnavailable)
+  bool fail_appends = false;     // every AppendValues and AddTrainingSamples fails (kUnavailable)
   bool reject_negative = false;  // samples with time < 0 are invalid data (kInvalid)
   int append_calls = 0;
   std::vector<std::size_t> batch_sizes;  // of the calls that reached the inner store
@@ -90,6 +90,17 @@ class FlakyStore final : public Store {
   Result<ModelRecord> GetModel(std::int64_t id) override { return inner_.GetModel(id); }
   Result<std::vector<ModelRecord>> ListModels() override { return inner_.ListModels(); }
   Status DeleteModel(std::int64_t id) override { return inner_.DeleteModel(id); }
+  Result<std::int64_t> AddTrainingSamples(const std::vector<TrainingSampleRecord>& s) override {
+    if (fail_appends) return Status::Unavailable("flaky: database is away");
+    return inner_.AddTrainingSamples(s);
+  }
+  Result<std::vector<TrainingSampleRecord>> QueryTrainingSamples(const TrainingSampleQuery& q) override {
+    return inner_.QueryTrainingSamples(q);
+  }
+  Result<TrainingSampleRecord> GetTrainingSample(std::int64_t id) override { return inner_.GetTrainingSample(id); }
+  Status LabelTrainingSample(std::int64_t id, const std::string& l, const std::string& by) override {
+    return inner_.LabelTrainingSample(id, l, by);
+  }
 
  private:
   Store& inner_;

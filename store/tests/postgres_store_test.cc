@@ -133,7 +133,7 @@ TEST_F(PostgresStoreTest, ReopenKeepsDataAndSchemaVersion) {
   std::string error;
   auto again = OpenStore(PostgresServer::Shared().Uri(testing::kTestDatabase), &error);
   ASSERT_NE(again, nullptr) << error;
-  EXPECT_EQ(*again->SchemaVersion(), 2);
+  EXPECT_EQ(*again->SchemaVersion(), 3);
   EXPECT_EQ(again->GetCredential("dev")->psk_key, (Bytes{4, 5}));
 }
 

@@ -51,7 +51,7 @@ TEST(SqliteStore, ReopeningTheFileKeepsEverything) {
   EXPECT_EQ(store->QueryRange("dev", "/3/0/9", 0, 1000, 10)->size(), 3u);
   EXPECT_EQ(store->LatestValues("dev", "/3")->at(0).time_ms, 102);
   EXPECT_EQ(store->QueryEvents({})->size(), 1u);
-  EXPECT_EQ(*store->SchemaVersion(), 2);
+  EXPECT_EQ(*store->SchemaVersion(), 3);
 }
 
 TEST(SqliteStore, UsesWalJournal) {

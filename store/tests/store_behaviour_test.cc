@@ -49,7 +49,7 @@ TEST_P(StoreBehaviour, NamesItsBackendAndSchemaVersion) {
   EXPECT_EQ(store().BackendName(), GetParam());
   auto v = store().SchemaVersion();
   ASSERT_TRUE(v.ok()) << v.status().message();
-  EXPECT_EQ(*v, 2);
+  EXPECT_EQ(*v, 3);
 }
 
 TEST_P(StoreBehaviour, ModelsAddGetListDelete) {
@@ -92,6 +92,63 @@ TEST_P(StoreBehaviour, ModelsAddGetListDelete) {
   EXPECT_EQ(store().DeleteModel(*ida).code(), ErrorCode::kNotFound);
   EXPECT_EQ(store().GetModel(*ida).status().code(), ErrorCode::kNotFound);
   EXPECT_EQ(store().ListModels()->size(), 1u);
+}
+
+TEST_P(StoreBehaviour, TrainingSamplesAddOnceQueryAndLabel) {
+  TrainingSampleRecord a;
+  a.endpoint = "dev-1";
+  a.instance = 3;
+  a.taken_ms = 1'800'000'000'000;
+  a.received_ms = 1'800'000'000'500;
+  a.model = "motion 1.0.0";
+  a.predicted = "wave";
+  a.confidence = 0.375;
+  a.drift = 7.25;
+  a.features = Bytes{0, 0, 128, 63, 0, 0, 0, 0, 255};
+  TrainingSampleRecord b = a;
+  b.instance = 4;
+  b.label = "idle";
+  b.labelled_by = "device";
+  TrainingSampleRecord c = a;
+  c.endpoint = "dev-2";
+  auto added = store().AddTrainingSamples({a, b, c});
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  EXPECT_EQ(*added, 3);
+  // The same samples again (an Upload repeated): nothing new.
+  added = store().AddTrainingSamples({a, b});
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  EXPECT_EQ(*added, 0);
+
+  auto all = store().QueryTrainingSamples({});
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].endpoint, "dev-2") << "newest first";
+  a.id = (*all)[2].id;
+  EXPECT_EQ((*all)[2], a) << "every field round-trips";
+  auto dev1 = store().QueryTrainingSamples({.endpoint = "dev-1"});
+  ASSERT_TRUE(dev1.ok());
+  EXPECT_EQ(dev1->size(), 2u);
+  auto labelled = store().QueryTrainingSamples({.endpoint = "dev-1", .labelled = true});
+  ASSERT_TRUE(labelled.ok());
+  ASSERT_EQ(labelled->size(), 1u);
+  EXPECT_EQ((*labelled)[0].label, "idle");
+  auto unlabelled = store().QueryTrainingSamples({.labelled = false});
+  ASSERT_TRUE(unlabelled.ok());
+  EXPECT_EQ(unlabelled->size(), 2u);
+  auto page = store().QueryTrainingSamples({.before_id = (*all)[0].id, .limit = 1});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].id, (*all)[1].id);
+
+  ASSERT_TRUE(store().LabelTrainingSample(a.id, "wave", "person").ok());
+  auto got = store().GetTrainingSample(a.id);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(got->label, "wave");
+  EXPECT_EQ(got->labelled_by, "person");
+  ASSERT_TRUE(store().LabelTrainingSample(a.id, "", "person").ok());
+  EXPECT_EQ(store().GetTrainingSample(a.id)->labelled_by, "") << "cleared with its label";
+  EXPECT_EQ(store().LabelTrainingSample(999999, "wave", "person").code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store().GetTrainingSample(999999).status().code(), ErrorCode::kNotFound);
 }
 
 TEST_P(StoreBehaviour, DevicesUpsertGetListDelete) {

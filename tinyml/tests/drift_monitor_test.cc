@@ -50,8 +50,12 @@ TEST(DriftMonitorTest, MatchesTheDoubleOracle) {
     for (size_t i = 0; i < x.f; ++i) s += (sum[i] / weight) * (sum[i] / weight);
     ASSERT_NEAR(x.m.score(), std::sqrt(s / double(x.f)), 1e-4) << "window " << w;
     ASSERT_NEAR(x.m.mean_confidence(), conf / weight, 1e-5);
+    // Settled once the windows weigh half the memory: 1 - 0.9^n >= 0.5, n >= 7.
+    ASSERT_EQ(x.m.settled(), w + 1 >= 7) << "window " << w;
   }
   EXPECT_EQ(x.m.windows(), 200u);
+  x.m.Reset();
+  EXPECT_FALSE(x.m.settled());
 }
 
 TEST(DriftMonitorTest, ClassMixDoesNotLookLikeDriftButABiasDoes) {

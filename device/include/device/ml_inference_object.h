@@ -13,8 +13,15 @@
 //     Measured on simulated motion (device/tests/pattern_detector_test.cc):
 //     a clean sensor peaks near 3.4, a re-mounted (70 degrees) one sits near
 //     7, a 1.6x gain error near 10)
-// 0-7 are read-only. The rest of the learning half (learning mode, teach
-// label, adapt/reset/upload, ...) comes with on-device learning.
+//   12 Capture Threshold (Float, RW, 0..1, default 0.5: windows less
+//     confident than this, or above the drift threshold, become /33652
+//     Training Samples; device/sample_capture.h)
+//   17 Upload Samples (E: sends every buffered sample with LwM2M Send;
+//     once the server acknowledged them the unlabelled ones are dropped,
+//     labelled ones stay to learn from. 5.03 when the Send cannot go)
+//   21 Buffered Samples (Integer, observable: /33652 instances held)
+// 0-7 and 21 are read-only. The rest of the learning half (learning mode,
+// teach label, adapt/reset, ...) comes with on-device adaptation.
 #ifndef LWCL_DEVICE_ML_INFERENCE_OBJECT_H_
 #define LWCL_DEVICE_ML_INFERENCE_OBJECT_H_
 
@@ -45,7 +52,11 @@ class MlInferenceObject : public client::SimpleObject {
   static constexpr uint16_t kMeanConfidence = 6;
   static constexpr uint16_t kDriftScore = 7;
   static constexpr uint16_t kDriftThreshold = 13;
+  static constexpr uint16_t kCaptureThreshold = 12;
+  static constexpr uint16_t kUploadSamples = 17;
+  static constexpr uint16_t kBufferedSamples = 21;
   static constexpr double kDefaultDriftThreshold = 5.0;
+  static constexpr double kDefaultCaptureThreshold = 0.5;
 
   MlInferenceObject();
   void SetModel(const ModelInfo& model);
@@ -53,11 +64,15 @@ class MlInferenceObject : public client::SimpleObject {
   // threshold counts as drifted).
   void SetStatistics(uint64_t classifications, double mean_confidence, double drift_score);
   double drift_threshold() const;
+  double capture_threshold() const;
+  void SetBufferedSamples(size_t count);
   uint64_t drifted_windows() const { return drifted_windows_; }
-  // A Drift Threshold that is not a finite number >= 0 is refused (4.00).
+  // A Drift Threshold that is not a finite number >= 0, or a Capture
+  // Threshold outside 0..1, is refused (4.00).
   lwm2m::CoapCode Write(uint16_t iid, const lwm2m::Record& record) override;
 
  private:
+  double GetFloat(uint16_t rid, double fallback) const;
   uint64_t drifted_windows_ = 0;
 };
 

@@ -101,6 +101,11 @@ class PatternDetector {
   // The drift monitor's score and recent (forgotten) mean confidence.
   float drift_score() const { return model_ ? model_->drift.score() : 0.0f; }
   float recent_confidence() const { return model_ ? model_->drift.mean_confidence() : 0.0f; }
+  // Whether the drift score rests on enough windows to act on (DriftMonitor::settled).
+  bool drift_settled() const { return model_ && model_->drift.settled(); }
+  // The last window's features as the DSP produced them (before the
+  // normalisation in force), into `out` (resized to the feature count).
+  void RawFeatures(std::vector<float>* out) const;
   // The last window's result (valid once classifications() > 0).
   const tinyml::Result& last_result() const { return model_->classifier.result(); }
 

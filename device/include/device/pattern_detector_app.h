@@ -8,16 +8,22 @@
 //                            accelerometer_period_s of samples (not every
 //                            sample: observers of it would drown)
 //   /33651 ML Inference      model name/version, window/stride/rate,
-//                            classification count, mean confidence
+//                            classification count, mean confidence, drift,
+//                            capture and drift thresholds, Upload Samples,
+//                            buffered sample count
+//   /33652 Training Sample   the windows kept to learn from
+//                            (sample_capture.h, training_sample_object.h)
 // Every value changes through SimpleObject::Set, so observations fire as
 // their attributes say. Time here is the sample clock: the app never looks
-// at a wall clock.
+// at a wall clock, except for the Timestamp of a Training Sample (AppOptions::clock).
 #ifndef LWCL_DEVICE_PATTERN_DETECTOR_APP_H_
 #define LWCL_DEVICE_PATTERN_DETECTOR_APP_H_
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "device/accelerometer_object.h"
 #include "client/registry.h"
@@ -25,14 +31,24 @@
 #include "device/ml_inference_object.h"
 #include "device/pattern_detector.h"
 #include "device/pattern_detector_object.h"
+#include "device/sample_capture.h"
 #include "device/sensor_source.h"
+#include "device/training_sample_object.h"
+#include "lwm2m/path.h"
 
 namespace lwcl::device {
 
 struct AppOptions {
   DetectorOptions detector;
   double accelerometer_period_s = 1.0;  // of sample time, between /3313 updates
+  size_t sample_capacity = SampleCapture::kDefaultCapacity;  // /33652 instances at most
+  // Seconds since the Unix epoch for sample timestamps; empty: the system clock.
+  std::function<int64_t()> clock;
 };
+
+// Sends these paths with LwM2M Send; false when it cannot be queued. `done`
+// later says whether the server acknowledged it (2.xx).
+using SampleSender = std::function<bool(std::vector<lwm2m::Path> paths, std::function<void(bool ok)> done)>;
 
 class PatternDetectorApp {
  public:
@@ -44,7 +60,7 @@ class PatternDetectorApp {
   // instances follow its labels, counters start at 0. False with a message
   // when the package is refused; the old model then stays.
   bool LoadModel(std::span<const uint8_t> package, std::string* error);
-  // Adds the four objects to `registry` (they stay owned by the app, which
+  // Adds the five objects to `registry` (they stay owned by the app, which
   // must outlive the registry's use of them).
   void Attach(client::Registry& registry);
   // One sample (in g) at the model's rate.
@@ -52,16 +68,24 @@ class PatternDetectorApp {
   // True once after the /33650 instance set changed (a new label set): the
   // registration's object list changed, so the client should send an Update.
   bool TakeObjectListChanged();
+  // How Upload Samples (/33651/0/17) sends; without one it answers 5.03.
+  void SetSampleSender(SampleSender sender) { sender_ = std::move(sender); }
 
   const PatternDetector& detector() const { return detector_; }
   PatternDetectorObject& detector_object() { return detector_object_; }
   PatternLed& led() { return led_; }
   AccelerometerObject& accelerometer() { return accelerometer_; }
   MlInferenceObject& inference() { return inference_; }
+  TrainingSampleObject& training_samples() { return training_samples_; }
+  const SampleCapture& capture() const { return capture_; }
   uint64_t samples() const { return samples_; }
 
  private:
   void OnDetection(size_t label, bool active);
+  void Capture();
+  lwm2m::CoapCode CheckLabel(uint16_t iid, const std::string& label);
+  lwm2m::CoapCode UploadSamples();
+  void ForgetSample(uint16_t iid);
 
   AppOptions options_;
   PatternDetector detector_;
@@ -69,6 +93,11 @@ class PatternDetectorApp {
   PatternLed led_;
   AccelerometerObject accelerometer_;
   MlInferenceObject inference_;
+  TrainingSampleObject training_samples_;
+  SampleCapture capture_;
+  std::vector<float> raw_features_;
+  SampleSender sender_;
+  uint64_t capture_generation_ = 0;  // one per model: an answer to an older Upload is ignored
   uint64_t samples_ = 0;
   uint64_t accelerometer_every_ = 26;
   bool object_list_changed_ = false;

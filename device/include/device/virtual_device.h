@@ -1,6 +1,8 @@
 // VirtualDevice: one simulated device: a SensorSource, the pattern-detector
-// application, the standard objects (Server /1, Device /3) and one LwM2M
-// client engine (client::Client) registered with a server.
+// application (with its Training Samples uploaded by LwM2M Send), the
+// standard objects (Server /1, Device /3, Firmware Update /5 taking virtual
+// firmware images, virtual_firmware.h), the model slots behind /9, and one
+// LwM2M client engine (client::Client) registered with a server.
 //
 // Time: samples are fed by the sample clock: at clock time t (seconds since
 // Start) the app has seen floor(t * rate_hz) samples, so the device runs in
@@ -27,6 +29,7 @@
 #include <string>
 
 #include "client/client.h"
+#include "client/firmware_update_object.h"
 #include "client/registry.h"
 #include "client/simple_object.h"
 #include "device/model_slots.h"
@@ -81,6 +84,9 @@ class VirtualDevice {
 
   PatternDetectorApp& app() { return app_; }
   ModelSlots& slots() { return slots_; }
+  client::FirmwareUpdateObject& firmware() { return *firmware_; }
+  // /3/0/3: "0.1.0" until a virtual firmware image is applied over /5.
+  std::string firmware_version() const;
   const PatternDetectorApp& app() const { return app_; }
   client::Client& client() { return *client_; }
   client::Registry& registry() { return registry_; }
@@ -94,6 +100,7 @@ class VirtualDevice {
   client::Registry registry_;
   std::unique_ptr<client::SimpleObject> server_object_;
   std::unique_ptr<client::SimpleObject> device_object_;
+  std::unique_ptr<client::FirmwareUpdateObject> firmware_;  // /5, virtual_firmware.h
   PatternDetectorApp app_;
   ModelSlots slots_;
   std::unique_ptr<client::Client> client_;

@@ -65,6 +65,14 @@ const char* DeregisterReasonName(DeregisterReason r);
 // The server's events, called on the loop thread. All optional.
 struct ObservationInfo;
 
+// How a Send is answered: 2.04 when it was taken; the caller may refuse it
+// (4.00: nothing usable in it) or ask the client to send again later (5.03:
+// the store is away), with a diagnostic payload.
+struct SendAnswer {
+  lwm2m::CoapCode code = lwm2m::CoapCode::kChanged;
+  std::string diagnostic;
+};
+
 struct ServerEvents {
   // May refuse a Register (answered 4.03): e.g. a DTLS identity that does
   // not belong to the endpoint. `psk_identity` is empty over UDP.
@@ -72,8 +80,8 @@ struct ServerEvents {
   std::function<void(const Registration&)> on_registered;
   std::function<void(const Registration&)> on_updated;
   std::function<void(const Registration&, DeregisterReason)> on_deregistered;
-  // Values a client sent with LwM2M Send (/dp).
-  std::function<void(const std::string& endpoint, const std::vector<lwm2m::Record>&)> on_send;
+  // Values a client sent with LwM2M Send (/dp); the answer goes back to it.
+  std::function<SendAnswer(const std::string& endpoint, const std::vector<lwm2m::Record>&)> on_send;
   // A notification of observation `id` (the first answer goes to the
   // Observe callback, later ones come here).
   std::function<void(uint64_t id, const std::string& endpoint, const DeviceResponse&)> on_notify;

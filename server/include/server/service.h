@@ -163,6 +163,10 @@ class Service {
   Service() = default;
   void RecordEvent(const std::string& endpoint, const std::string& kind, std::string detail_json);
   void RecordValues(const std::string& endpoint, const std::vector<lwm2m::Record>& records);
+  // A Send: its values to the time series, its /33652 Training Samples to
+  // the store's training_samples (5.03 while the store cannot take them, so
+  // the device keeps them; 4.00 when nothing in it was usable).
+  SendAnswer TakeSend(const std::string& endpoint, const std::vector<lwm2m::Record>& records);
   void RecordRequest(const std::string& endpoint, const std::string& operation,
                      const std::vector<lwm2m::Path>& paths, const DeviceResponse& response, double started_s,
                      uint64_t observation);

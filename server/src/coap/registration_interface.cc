@@ -129,7 +129,11 @@ void Lwm2mServer::HandleSend(coap_session_t* session, const CoapMessage& m, Coap
   }
   a->code = lwm2m::CoapCode::kChanged;
   Heard(endpoint, session);
-  if (events_.on_send) events_.on_send(endpoint, records);
+  if (events_.on_send) {
+    SendAnswer answer = events_.on_send(endpoint, records);
+    a->code = answer.code;
+    a->diagnostic = std::move(answer.diagnostic);
+  }
   FlushQueue(endpoint);
 }
 

@@ -100,6 +100,7 @@ void RestApi::Routes() {
   rest::AddCredentialRoutes(c);
   rest::AddModelRoutes(c);
   rest::AddRolloutRoutes(c);
+  rest::AddSampleRoutes(c);
 }
 
 }  // namespace lwcl::server

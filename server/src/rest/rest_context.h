@@ -56,6 +56,7 @@ void AddObservationRoutes(RestContext& c);
 void AddCredentialRoutes(RestContext& c);
 void AddModelRoutes(RestContext& c);  // /api/models: the model registry
 void AddRolloutRoutes(RestContext& c);  // /api/rollouts
+void AddSampleRoutes(RestContext& c);   // /api/samples: the fleet's training samples
 
 void Reply(httplib::Response& res, int status, const nlohmann::json& body);
 void Fail(httplib::Response& res, int status, const std::string& message);

@@ -80,8 +80,7 @@ std::unique_ptr<Service> Service::Open(const ServiceOptions& options, std::strin
       std::lock_guard lock(self->stats_mutex_);
       ++self->stats_.sends;
     }
-    self->RecordValues(endpoint, records);
-    self->RecordEvent(endpoint, store::event_kind::kSend, R"({"values":)" + std::to_string(records.size()) + "}");
+    return self->TakeSend(endpoint, records);
   };
   events.on_observation = [self](const ObservationInfo& info, bool ended) { self->SaveObservation(info, ended); };
   s->lwm2m_ = std::make_unique<Lwm2mServer>(coap, events);

@@ -133,6 +133,26 @@ struct ModelRecord {
   bool operator==(const ModelRecord&) const = default;
 };
 
+// A window a device captured to learn from (/33652 Training Sample), as a
+// Send brought it, and its label. Identified by id; (endpoint, instance,
+// taken_ms) is unique, so a sample sent twice (an Upload repeated before
+// the first was acknowledged) is stored once.
+struct TrainingSampleRecord {
+  std::int64_t id = 0;        // assigned by the store
+  std::string endpoint;
+  std::int64_t instance = 0;  // the /33652 instance id on the device
+  TimeMs taken_ms = 0;        // /33652/x/0, when the window ended
+  TimeMs received_ms = 0;
+  std::string model;          // "name version" the device ran, when known
+  std::string predicted;      // /33652/x/1
+  double confidence = 0.0;    // /33652/x/2
+  double drift = 0.0;         // /33652/x/3
+  std::string label;          // the true label; empty while unlabelled
+  std::string labelled_by;    // "device" (it came labelled), "person", "oracle", ...
+  Bytes features;             // /33652/x/5: little-endian float32, raw
+  bool operator==(const TrainingSampleRecord&) const = default;
+};
+
 // ---- query shapes -------------------------------------------------------
 
 // A device as the device list shows it.
@@ -159,6 +179,15 @@ struct Bucket {
 // Which events to return: time in [from_ms, to_ms), optionally one endpoint,
 // only ids above after_id (SSE resume with Last-Event-ID), at most limit,
 // oldest first.
+// Training samples newest first (by id), optionally of one device and by
+// whether they are labelled; `before_id` pages back.
+struct TrainingSampleQuery {
+  std::optional<std::string> endpoint{};
+  std::optional<bool> labelled{};
+  std::int64_t before_id = 0;  // 0: from the newest
+  std::int64_t limit = 1000;
+};
+
 struct EventQuery {
   TimeMs from_ms = 0;
   TimeMs to_ms = std::numeric_limits<TimeMs>::max();

@@ -116,6 +116,15 @@ class Store {
   // Newest first, without the package bytes.
   virtual Result<std::vector<ModelRecord>> ListModels() = 0;
   virtual Status DeleteModel(std::int64_t id) = 0;  // kNotFound
+
+  // ---- training samples (the fleet's captured windows) ----
+  // Stores those not already there (same endpoint, instance and taken_ms);
+  // returns how many were new. Safe to repeat after a failure.
+  virtual Result<std::int64_t> AddTrainingSamples(const std::vector<TrainingSampleRecord>& samples) = 0;
+  virtual Result<std::vector<TrainingSampleRecord>> QueryTrainingSamples(const TrainingSampleQuery& query) = 0;
+  virtual Result<TrainingSampleRecord> GetTrainingSample(std::int64_t id) = 0;  // kNotFound
+  // Sets (or, with an empty label, clears) its label; kNotFound.
+  virtual Status LabelTrainingSample(std::int64_t id, const std::string& label, const std::string& labelled_by) = 0;
 };
 
 }  // namespace lwcl::store

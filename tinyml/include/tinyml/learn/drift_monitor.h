@@ -54,6 +54,11 @@ class DriftMonitor {
   void Reset();
 
   float score() const;            // 0 before any window
+  // True once the windows seen weigh at least half of the monitor's memory
+  // (Σλ^k ≥ 0.5 / (1 - λ): about 69 windows at λ = 0.99). Before that the
+  // score rests on a few windows and swings; callers that act on it (sample
+  // capture) wait for this.
+  bool settled() const { return weight_ * (1.0f - forgetting_) >= 0.5f; }
   float mean_confidence() const;  // 0 before any window
   uint32_t windows() const { return windows_; }
 

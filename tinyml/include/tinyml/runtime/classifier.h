@@ -53,6 +53,9 @@ class Classifier {
   // spans hold feature_count floats, std all > 0, and must outlive their use;
   // empty spans restore the package's own.
   Status SetNormalization(Span<const float> mean, Span<const float> std);
+  // The normalisation in force: raw feature i = features()[i] * std[i] + mean[i].
+  Span<const float> feature_mean() const { return mean_; }
+  Span<const float> feature_std() const { return std_; }
 
   const Result& result() const { return result_; }
   Span<const float> features() const { return features_; }  // last, normalised
