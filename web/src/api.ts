@@ -22,17 +22,41 @@ export interface OpResult {
 export interface Sample { path: string; type: string; value: unknown; time_ms: number }
 export interface LwEvent { id: number; time_ms: number; endpoint: string | null; kind: string; detail: unknown }
 export interface Observation { id: number; endpoint: string; paths: string[]; active: boolean }
+export interface Model {
+  id: number; name: string; version: string; signed: boolean; delta: boolean; size: number;
+  digest: string; labels?: string[]; created_ms: number;
+}
+export type DeviceState = "pending" | "transferring" | "installed" | "active" | "failed" | "rolled_back";
+export interface RolloutDevice {
+  endpoint: string; state: DeviceState; canary: boolean; reason: string; slot: number; bytes_sent: number;
+  baseline_confidence?: number; confidence?: number;
+}
+export interface Rollout {
+  id: number; model: number; model_name: string; model_version: string;
+  state: "canary" | "rolling" | "completed" | "halted" | "paused" | "aborted"; halt_reason: string;
+  devices_total: number; canary_devices: number; counts: Record<DeviceState, number>;
+  bytes_sent: number; package_bytes: number; elapsed_s: number;
+  policy: { canary_percent: number; wave_size: number; max_concurrent: number; max_failure_ratio: number;
+    min_confidence_ratio: number; probation_s: number; allow_downgrade: boolean; delivery: "push" | "pull" };
+  devices?: RolloutDevice[];  // GET api/rollouts/ID only
+}
+export interface RolloutRequest {
+  model: number; devices: "all" | string[] | { group: string };
+  canary_percent?: number; probation_s?: number; delivery?: "push" | "pull";
+}
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
 }
 
+// A Blob body (a file) goes as its raw bytes, anything else as JSON.
 async function call<T>(method: string, url: string, body?: unknown, retried = false, quiet = false): Promise<T> {
   const headers: Record<string, string> = {};
   const t = token();
   if (t) headers.Authorization = `Bearer ${t}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const raw = body instanceof Blob;
+  if (body !== undefined) headers["Content-Type"] = raw ? "application/octet-stream" : "application/json";
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
   const text = await res.text();
   let json: unknown = null;
   try { json = text ? JSON.parse(text) : null; } catch { json = { error: text }; }
@@ -68,4 +92,11 @@ export const api = {
   // The same without asking for a token on 401 (reads the page does by itself).
   quietOp: (ep: string, op: string, body: Record<string, unknown>) =>
     call<OpResult>("POST", `api/devices/${enc(ep)}/${op}`, body, false, true),
+  models: () => call<Model[]>("GET", "api/models"),
+  uploadModel: (file: Blob) => call<Model>("POST", "api/models", file),
+  deleteModel: (id: number) => call<{ deleted: number }>("DELETE", `api/models/${id}`),
+  rollouts: () => call<Rollout[]>("GET", "api/rollouts"),
+  rollout: (id: number) => call<Rollout>("GET", `api/rollouts/${id}`),
+  startRollout: (r: RolloutRequest) => call<Rollout>("POST", "api/rollouts", r),
+  rolloutAction: (id: number, verb: "pause" | "resume" | "abort") => call<Rollout>("POST", `api/rollouts/${id}/${verb}`),
 };

@@ -18,6 +18,11 @@ function summary(e: LwEvent): string {
       return [d.lifetime !== undefined ? `lifetime ${d.lifetime} s` : "", d.binding ? `binding ${d.binding}` : "",
         d.version ? `LwM2M ${d.version}` : "", d.peer ? `from ${d.peer}` : "", d.secure ? "DTLS" : "",
         d.object_links ? String(d.object_links) : ""].filter(Boolean).join(" · ");
+    case "rollout":
+      return [`rollout ${d.rollout}`, String(d.step ?? ""), d.device_state ? `device ${d.device_state}` : "",
+        String(d.reason ?? d.halt_reason ?? "")].filter(Boolean).join(" · ");
+    case "model_added": return `model ${d.id}: ${d.name ?? ""} ${d.version ?? ""}${d.signed ? " (signed)" : ""}`;
+    case "model_deleted": return `model ${d.id}`;
     default: return typeof e.detail === "string" ? e.detail : JSON.stringify(e.detail);
   }
 }

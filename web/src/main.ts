@@ -1,9 +1,13 @@
 // The dashboard's entry: takes a token from the URL fragment, routes
-// "#/" to the fleet overview and "#/device/<endpoint>" to a device page.
+// "#/" to the fleet overview, "#/device/<endpoint>" to a device page,
+// "#/models" to the model registry, "#/rollouts" and "#/rollout/<id>" to
+// the rollouts; marks the top bar's link of the current section.
 import "./style.css";
 import { devicePage } from "./device";
 import { h } from "./dom";
+import { modelsPage } from "./models";
 import { overviewPage } from "./overview";
+import { rolloutPage, rolloutsPage } from "./rollouts";
 import { onStreamState, subscribe } from "./stream";
 import { askForToken, forgetToken, takeTokenFromFragment, token } from "./token";
 
@@ -15,14 +19,32 @@ function route(): void {
   renderToken();
   leave?.();
   main.replaceChildren();
-  const m = location.hash.match(/^#\/device\/([^&?]+)/);
-  if (m) {
-    const ep = decodeURIComponent(m[1]);
+  const hash = location.hash;
+  const device = hash.match(/^#\/device\/([^&?]+)/);
+  const rollout = hash.match(/^#\/rollout\/(\d+)/);
+  let section = "fleet";
+  if (device) {
+    const ep = decodeURIComponent(device[1]);
     document.title = `${ep} · LwCL`;
     leave = devicePage(main, ep);
+  } else if (/^#\/models\b/.test(hash)) {
+    section = "models";
+    document.title = "Models · LwCL";
+    leave = modelsPage(main);
+  } else if (rollout) {
+    section = "rollouts";
+    document.title = `Rollout ${rollout[1]} · LwCL`;
+    leave = rolloutPage(main, Number(rollout[1]));
+  } else if (/^#\/rollouts\b/.test(hash)) {
+    section = "rollouts";
+    document.title = "Rollouts · LwCL";
+    leave = rolloutsPage(main);
   } else {
     document.title = "Fleet · LwCL";
     leave = overviewPage(main);
+  }
+  for (const a of document.querySelectorAll<HTMLAnchorElement>("#nav a")) {
+    a.classList.toggle("current", a.dataset.route === section);
   }
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Browser tests of the dashboard against a real system: builds web/ when
-# needed, trains a tiny model package, starts `lwcl server` (temp data dir,
-# free ports on 127.0.0.1, --web web/dist) and a fleet of 2 devices
-# (`lwcl fleet`), waits until they are registered, runs web/tests/*.test.mjs
+# needed, trains a tiny model package, makes a fleet key, starts `lwcl
+# server` (temp data dir, free ports on 127.0.0.1, --web web/dist,
+# --fleet-key) and a fleet of 2 devices (`lwcl fleet`), waits until they
+# are registered, runs web/tests/*.test.mjs
 # with node's test runner (playwright-core driving Debian's chromium,
 # headless), and stops everything it started. Exit status: the tests'.
 #
@@ -85,10 +86,14 @@ MODEL="$TMP/model.lwpkg"
 
 # ---- server ---------------------------------------------------------------------
 # With a token, so the dashboard's token handling is part of what is tested
-# (the tests hand it over in the URL fragment).
+# (the tests hand it over in the URL fragment), and a fleet key, so the model
+# registry takes packages signed with it (models_rollout.test.mjs signs its
+# own with LWCL_WEB_FLEET_KEY and runs its own devices with the .pub).
 export LWCL_WEB_TOKEN="web-test-$RANDOM$RANDOM"
+export LWCL_WEB_FLEET_KEY="$TMP/fleet.key"
+"$LWCL" keygen --out "$LWCL_WEB_FLEET_KEY" >"$TMP/keygen.log" 2>&1 || { cat "$TMP/keygen.log" >&2; fail "lwcl keygen"; }
 "$LWCL" server --address 127.0.0.1 --coap-port 0 --dtls-port -1 --http-port 0 --data "$TMP/server" \
-  --token "$LWCL_WEB_TOKEN" --web "$web/dist" >"$TMP/server.log" 2>&1 &
+  --token "$LWCL_WEB_TOKEN" --fleet-key "$LWCL_WEB_FLEET_KEY.pub" --web "$web/dist" >"$TMP/server.log" 2>&1 &
 pids+=($!)
 line=""
 for _ in $(seq 100); do
@@ -100,6 +105,9 @@ done
 COAP=$(sed -E 's/.*coap:\/\/([0-9.]+:[0-9]+).*/\1/' <<<"$line")
 HTTP=$(sed -E 's/.*http:\/\/([0-9.]+:[0-9]+).*/\1/' <<<"$line")
 export LWCL_WEB_URL="http://$HTTP/"
+# For tests that run their own `lwcl` (devices of their own): the binary,
+# the server's CoAP address and a scratch directory removed afterwards.
+export LWCL_BIN="$LWCL" LWCL_WEB_COAP="$COAP" LWCL_WEB_TMP="$TMP"
 echo "web tests: server coap://$COAP, dashboard $LWCL_WEB_URL"
 
 # ---- devices ------------------------------------------------------------------------
