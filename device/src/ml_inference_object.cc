@@ -19,14 +19,20 @@ MlInferenceObject::MlInferenceObject()
                     {kClassificationCount, Operations::kRead, DataType::kInteger},
                     {kMeanConfidence, Operations::kRead, DataType::kFloat},
                     {kDriftScore, Operations::kRead, DataType::kFloat},
+                    {kLearningMode, Operations::kReadWrite, DataType::kInteger},
                     {kCaptureThreshold, Operations::kReadWrite, DataType::kFloat},
                     {kDriftThreshold, Operations::kReadWrite, DataType::kFloat},
+                    {kAdaptNow, Operations::kExecute, DataType::kNone},
+                    {kResetToBaseline, Operations::kExecute, DataType::kNone},
                     {kUploadSamples, Operations::kExecute, DataType::kNone},
+                    {kUpdateCount, Operations::kRead, DataType::kInteger},
                     {kBufferedSamples, Operations::kRead, DataType::kInteger}}) {
   AddInstance(0);
   Set(0, kCaptureThreshold, kDefaultCaptureThreshold);
   Set(0, kDriftThreshold, kDefaultDriftThreshold);
   SetBufferedSamples(0);
+  Set(0, kLearningMode, int64_t{kLearningOff});
+  SetUpdateCount(0);
   SetStatistics(0, 0.0, 0.0);
 }
 
@@ -57,11 +63,22 @@ double MlInferenceObject::capture_threshold() const {
 }
 
 void MlInferenceObject::SetBufferedSamples(size_t count) { Set(0, kBufferedSamples, static_cast<int64_t>(count)); }
+void MlInferenceObject::SetUpdateCount(uint64_t count) { Set(0, kUpdateCount, static_cast<int64_t>(count)); }
+
+int64_t MlInferenceObject::learning_mode() const {
+  const std::optional<lwm2m::Value> v = Get(0, kLearningMode);
+  const int64_t* i = v ? std::get_if<int64_t>(&*v) : nullptr;
+  return i != nullptr ? *i : kLearningOff;
+}
 
 lwm2m::CoapCode MlInferenceObject::Write(uint16_t iid, const lwm2m::Record& record) {
   if (record.path.resource() == kDriftThreshold) {
     const double* d = std::get_if<double>(&record.value);
     if (d == nullptr || !std::isfinite(*d) || *d < 0.0) return lwm2m::CoapCode::kBadRequest;
+  }
+  if (record.path.resource() == kLearningMode) {
+    const int64_t* i = std::get_if<int64_t>(&record.value);
+    if (i == nullptr || (*i != kLearningOff && *i != kRenormalization)) return lwm2m::CoapCode::kBadRequest;
   }
   if (record.path.resource() == kCaptureThreshold) {
     const double* d = std::get_if<double>(&record.value);

@@ -58,6 +58,13 @@ bool PatternDetector::LoadModel(std::span<const uint8_t> package, std::string* e
     if (error) *error = std::string("model has no usable drift reference: ") + tinyml::StatusName(s);
     return false;
   }
+  m->renorm_state.resize(tinyml::Renormalizer::StateFloats(m->view));
+  if (tinyml::Status s = m->renorm.Init(m->view, {m->renorm_state.data(), m->renorm_state.size()},
+                                        options_.renorm_forgetting);
+      s != tinyml::Status::kOk) {
+    if (error) *error = std::string("model has no usable normalisation reference: ") + tinyml::StatusName(s);
+    return false;
+  }
   // The new model is sound: switch to it, ending any detection of the old one.
   if (active_ && listener_) {
     const size_t was = *active_;
@@ -79,6 +86,8 @@ bool PatternDetector::LoadModel(std::span<const uint8_t> package, std::string* e
   release_streak_ = 0;
   classifications_ = 0;
   confidence_sum_ = 0.0;
+  raw_features_.clear();
+  renormalized_ = false;
   return true;
 }
 
@@ -94,19 +103,62 @@ bool PatternDetector::Push(const Sample& sample) {
   ++classifications_;
   confidence_sum_ += static_cast<double>(r.confidence);
   model_->drift.Update(model_->classifier.features(), r.label, r.confidence);
+  // The raw features, back through the normalisation in force.
+  const tinyml::Classifier& c = model_->classifier;
+  const tinyml::Span<const float> n = c.features();
+  raw_features_.resize(n.size);
+  for (size_t i = 0; i < n.size; ++i) raw_features_[i] = n[i] * c.feature_std()[i] + c.feature_mean()[i];
+  // Only windows the model is sure of: one that straddles two motions would
+  // smear its class's means (an idle window with the end of a wave in it).
+  if (r.confidence >= options_.renorm_min_confidence) {
+    model_->renorm.Observe({raw_features_.data(), raw_features_.size()}, r.label);
+  }
   Decide(r);
   return true;
 }
 
-void PatternDetector::RawFeatures(std::vector<float>* out) const {
-  out->clear();
+bool PatternDetector::Renormalize(std::string* why) {
+  if (!model_) {
+    if (why) *why = "no model";
+    return false;
+  }
+  if (model_->renorm.Fit(options_.renorm_min_windows) != tinyml::Status::kOk) {
+    if (why) {
+      *why = "no class seen in " + std::to_string(static_cast<int>(options_.renorm_min_windows)) +
+             " recent windows yet";
+    }
+    return false;
+  }
+  if (model_->classifier.SetNormalization(model_->renorm.mean(), model_->renorm.std()) != tinyml::Status::kOk) {
+    if (why) *why = "the fitted normalisation was refused";
+    return false;
+  }
+  model_->drift.Reset();
+  renormalized_ = true;
+  return true;
+}
+
+void PatternDetector::ResetToBaseline() {
   if (!model_) return;
-  const tinyml::Classifier& c = model_->classifier;
-  const tinyml::Span<const float> n = c.features();
-  const tinyml::Span<const float> mean = c.feature_mean();
-  const tinyml::Span<const float> std = c.feature_std();
-  out->resize(n.size);
-  for (size_t i = 0; i < n.size; ++i) (*out)[i] = n[i] * std[i] + mean[i];
+  (void)model_->classifier.SetNormalization({}, {});
+  model_->renorm.Reset();
+  model_->drift.Reset();
+  renormalized_ = false;
+}
+
+void PatternDetector::ForgetRenormalizerWindows() {
+  if (model_) model_->renorm.Reset();
+}
+
+std::span<const float> PatternDetector::feature_mean() const {
+  if (!model_) return {};
+  const tinyml::Span<const float> m = model_->classifier.feature_mean();
+  return {m.data, m.size};
+}
+std::span<const float> PatternDetector::feature_std() const {
+  if (!model_) return {};
+  const tinyml::Span<const float> s = model_->classifier.feature_std();
+  return {s.data, s.size};
 }
 
 void PatternDetector::ResetStream() {

@@ -19,6 +19,10 @@ PatternDetectorApp::PatternDetectorApp(AppOptions options)
   inference_.OnExecute(MlInferenceObject::kUploadSamples, [this](uint16_t, std::string_view) {
     return UploadSamples();
   });
+  inference_.OnExecute(MlInferenceObject::kAdaptNow, [this](uint16_t, std::string_view) { return AdaptNow(); });
+  inference_.OnExecute(MlInferenceObject::kResetToBaseline, [this](uint16_t, std::string_view) {
+    return ResetToBaseline();
+  });
 }
 
 bool PatternDetectorApp::LoadModel(std::span<const uint8_t> package, std::string* error) {
@@ -35,6 +39,8 @@ bool PatternDetectorApp::LoadModel(std::span<const uint8_t> package, std::string
   // Samples belong to the model that classified them.
   capture_.Reset(p.feature_count);
   ++capture_generation_;
+  updates_ = 0;
+  inference_.SetUpdateCount(0);
   training_samples_.Clear();
   inference_.SetBufferedSamples(0);
   const double every = std::round(static_cast<double>(p.dsp.sample_rate_hz) * options_.accelerometer_period_s);
@@ -61,7 +67,42 @@ void PatternDetectorApp::Push(const Sample& sample) {
     inference_.SetStatistics(detector_.classifications(), detector_.mean_confidence(),
                              static_cast<double>(detector_.drift_score()));
     Capture();
+    AdaptIfDue();
   }
+}
+
+lwm2m::CoapCode PatternDetectorApp::AdaptNow() {
+  if (inference_.learning_mode() != MlInferenceObject::kRenormalization) return lwm2m::CoapCode::kBadRequest;
+  if (!detector_.Renormalize(nullptr)) return lwm2m::CoapCode::kBadRequest;  // too few windows yet
+  inference_.SetUpdateCount(++updates_);
+  return lwm2m::CoapCode::kChanged;
+}
+
+void PatternDetectorApp::AdaptIfDue() {
+  if (inference_.learning_mode() != MlInferenceObject::kRenormalization) {
+    collecting_.reset();
+    return;
+  }
+  if (collecting_) {
+    if (++*collecting_ < options_.renorm_collect_windows) return;
+    collecting_.reset();
+    // The drift monitor starts over after it, so the next round waits until
+    // it has settled again.
+    if (detector_.Renormalize(nullptr)) inference_.SetUpdateCount(++updates_);
+    return;
+  }
+  if (detector_.drift_settled() && static_cast<double>(detector_.drift_score()) > inference_.drift_threshold()) {
+    detector_.ForgetRenormalizerWindows();  // fit on the drifted sensor alone
+    collecting_ = 0;
+  }
+}
+
+lwm2m::CoapCode PatternDetectorApp::ResetToBaseline() {
+  detector_.ResetToBaseline();
+  collecting_.reset();
+  updates_ = 0;
+  inference_.SetUpdateCount(0);
+  return lwm2m::CoapCode::kChanged;
 }
 
 void PatternDetectorApp::Capture() {
@@ -71,10 +112,9 @@ void PatternDetectorApp::Capture() {
   const CapturePolicy policy{.confidence_threshold = inference_.capture_threshold(),
                              .drift_threshold = detector_.drift_settled() ? inference_.drift_threshold()
                                                                           : std::numeric_limits<double>::infinity()};
-  detector_.RawFeatures(&raw_features_);
   const int64_t now = options_.clock ? options_.clock() : static_cast<int64_t>(std::time(nullptr));
   const std::optional<CapturedSample> kept =
-      capture_.Offer(raw_features_, r.label, r.confidence, drift, static_cast<uint32_t>(now), policy);
+      capture_.Offer(detector_.raw_features(), r.label, r.confidence, drift, static_cast<uint32_t>(now), policy);
   if (!kept) return;
   if (kept->dropped != tinyml::SampleBuffer::kNoId) training_samples_.Forget(kept->dropped);
   const std::vector<std::string>& labels = detector_.labels();
@@ -82,7 +122,7 @@ void PatternDetectorApp::Capture() {
                                     .predicted = r.label < labels.size() ? labels[r.label] : std::string(),
                                     .confidence = static_cast<double>(r.confidence),
                                     .drift = static_cast<double>(drift),
-                                    .features = raw_features_});
+                                    .features = detector_.raw_features()});
   inference_.SetBufferedSamples(capture_.buffer().size());
 }
 

@@ -13,15 +13,21 @@
 //     Measured on simulated motion (device/tests/pattern_detector_test.cc):
 //     a clean sensor peaks near 3.4, a re-mounted (70 degrees) one sits near
 //     7, a 1.6x gain error near 10)
+//   8 Learning Mode (Integer, RW: 0 off, 1 re-normalisation; 2 fine-tuning
+//     and 3 federated are refused (4.00) until the device learns them)
 //   12 Capture Threshold (Float, RW, 0..1, default 0.5: windows less
 //     confident than this, or above the drift threshold, become /33652
 //     Training Samples; device/sample_capture.h)
+//   15 Adapt Now (E: runs the Learning Mode's adaptation; 4.00 when it is
+//     off or has too few windows yet)
+//   16 Reset to Baseline (E: the package's normalisation again)
 //   17 Upload Samples (E: sends every buffered sample with LwM2M Send;
 //     once the server acknowledged them the unlabelled ones are dropped,
 //     labelled ones stay to learn from. 5.03 when the Send cannot go)
+//   20 Update Count (Integer: adaptations since the model or the last reset)
 //   21 Buffered Samples (Integer, observable: /33652 instances held)
-// 0-7 and 21 are read-only. The rest of the learning half (learning mode,
-// teach label, adapt/reset, ...) comes with on-device adaptation.
+// 0-7, 20 and 21 are read-only. Fine-tuning's resources (9-11, 14, 18, 19)
+// come with it.
 #ifndef LWCL_DEVICE_ML_INFERENCE_OBJECT_H_
 #define LWCL_DEVICE_ML_INFERENCE_OBJECT_H_
 
@@ -52,11 +58,16 @@ class MlInferenceObject : public client::SimpleObject {
   static constexpr uint16_t kMeanConfidence = 6;
   static constexpr uint16_t kDriftScore = 7;
   static constexpr uint16_t kDriftThreshold = 13;
+  static constexpr uint16_t kLearningMode = 8;
   static constexpr uint16_t kCaptureThreshold = 12;
+  static constexpr uint16_t kAdaptNow = 15;
+  static constexpr uint16_t kResetToBaseline = 16;
+  static constexpr uint16_t kUpdateCount = 20;
   static constexpr uint16_t kUploadSamples = 17;
   static constexpr uint16_t kBufferedSamples = 21;
   static constexpr double kDefaultDriftThreshold = 5.0;
   static constexpr double kDefaultCaptureThreshold = 0.5;
+  enum LearningMode : int64_t { kLearningOff = 0, kRenormalization = 1, kFineTuning = 2, kFederated = 3 };
 
   MlInferenceObject();
   void SetModel(const ModelInfo& model);
@@ -66,9 +77,12 @@ class MlInferenceObject : public client::SimpleObject {
   double drift_threshold() const;
   double capture_threshold() const;
   void SetBufferedSamples(size_t count);
+  int64_t learning_mode() const;
+  void SetUpdateCount(uint64_t count);
   uint64_t drifted_windows() const { return drifted_windows_; }
-  // A Drift Threshold that is not a finite number >= 0, or a Capture
-  // Threshold outside 0..1, is refused (4.00).
+  // A Drift Threshold that is not a finite number >= 0, a Capture
+  // Threshold outside 0..1, or a Learning Mode other than 0 or 1, is
+  // refused (4.00).
   lwm2m::CoapCode Write(uint16_t iid, const lwm2m::Record& record) override;
 
  private:

@@ -19,8 +19,10 @@
 //   never counts;
 // - counters are cumulative for the life of the model; LoadModel resets them;
 // - every classified window also feeds a tinyml::DriftMonitor (the
-//   class-conditional drift score and a forgotten mean confidence), reset
-//   with the model.
+//   class-conditional drift score and a forgotten mean confidence) and a
+//   tinyml::Renormalizer (per-class raw feature moments), both reset with
+//   the model; Renormalize runs the model with the normalisation fitted
+//   from them, ResetToBaseline goes back to the package's.
 #ifndef LWCL_DEVICE_PATTERN_DETECTOR_H_
 #define LWCL_DEVICE_PATTERN_DETECTOR_H_
 
@@ -36,6 +38,7 @@
 
 #include "device/sensor_source.h"
 #include "tinyml/learn/drift_monitor.h"
+#include "tinyml/learn/renormalizer.h"
 #include "tinyml/runtime/classifier.h"
 #include "tinyml/package/model_package.h"
 
@@ -45,6 +48,11 @@ struct DetectorOptions {
   float threshold = 0.6f;   // minimum confidence of a window to count toward a detection
   // The drift monitor's forgetting factor per window (tinyml/learn/drift_monitor.h).
   float drift_forgetting = 0.99f;
+  // The renormalizer's (tinyml/learn/renormalizer.h): about the last 200
+  // windows, and how many (forgotten) windows a class needs to take part.
+  float renorm_forgetting = 0.995f;
+  float renorm_min_windows = 20.0f;
+  float renorm_min_confidence = 0.9f;  // windows below it are not used to re-normalise
   int confirm_windows = 2;  // consecutive windows that start a detection
   int release_windows = 2;  // consecutive other windows that end it
   // The "nothing happening" label; empty: only the built-in names below.
@@ -104,8 +112,22 @@ class PatternDetector {
   // Whether the drift score rests on enough windows to act on (DriftMonitor::settled).
   bool drift_settled() const { return model_ && model_->drift.settled(); }
   // The last window's features as the DSP produced them (before the
-  // normalisation in force), into `out` (resized to the feature count).
-  void RawFeatures(std::vector<float>* out) const;
+  // normalisation in force); empty before the first window.
+  std::span<const float> raw_features() const { return raw_features_; }
+
+  // Fits the normalisation to the recent windows and runs with it from now
+  // on (the drift monitor starts over against it). False with why when no
+  // class has been seen in enough windows yet; nothing changes then.
+  bool Renormalize(std::string* why);
+  // Back to the package's normalisation; the renormalizer and the drift
+  // monitor start over.
+  void ResetToBaseline();
+  // Forgets the windows the renormalizer has seen (the normalisation in force stays).
+  void ForgetRenormalizerWindows();
+  bool renormalized() const { return renormalized_; }
+  // The normalisation in force (the package's, or the fitted one).
+  std::span<const float> feature_mean() const;
+  std::span<const float> feature_std() const;
   // The last window's result (valid once classifications() > 0).
   const tinyml::Result& last_result() const { return model_->classifier.result(); }
 
@@ -124,6 +146,8 @@ class PatternDetector {
     tinyml::Classifier classifier;
     std::vector<float> drift_state;
     tinyml::DriftMonitor drift;
+    std::vector<float> renorm_state;
+    tinyml::Renormalizer renorm;
   };
   std::unique_ptr<Model> model_;
   std::vector<std::string> labels_;
@@ -136,6 +160,8 @@ class PatternDetector {
   int release_streak_ = 0;
   uint64_t classifications_ = 0;
   double confidence_sum_ = 0.0;
+  std::vector<float> raw_features_;
+  bool renormalized_ = false;
   DetectionListener listener_;
 };
 

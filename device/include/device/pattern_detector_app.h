@@ -10,7 +10,14 @@
 //   /33651 ML Inference      model name/version, window/stride/rate,
 //                            classification count, mean confidence, drift,
 //                            capture and drift thresholds, Upload Samples,
-//                            buffered sample count
+//                            buffered sample count, learning mode, Adapt
+//                            Now / Reset to Baseline, update count. In
+//                            learning mode 1 the app also re-normalises by
+//                            itself: when the settled drift score passes the
+//                            threshold it starts the renormalizer afresh,
+//                            and fits after AppOptions::renorm_collect_windows
+//                            more windows (so the fit sees the drifted
+//                            sensor only)
 //   /33652 Training Sample   the windows kept to learn from
 //                            (sample_capture.h, training_sample_object.h)
 // Every value changes through SimpleObject::Set, so observations fire as
@@ -21,6 +28,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -42,6 +50,7 @@ struct AppOptions {
   DetectorOptions detector;
   double accelerometer_period_s = 1.0;  // of sample time, between /3313 updates
   size_t sample_capacity = SampleCapture::kDefaultCapacity;  // /33652 instances at most
+  uint64_t renorm_collect_windows = 120;  // windows a drift-triggered re-normalisation waits for
   // Seconds since the Unix epoch for sample timestamps; empty: the system clock.
   std::function<int64_t()> clock;
 };
@@ -86,6 +95,9 @@ class PatternDetectorApp {
   lwm2m::CoapCode CheckLabel(uint16_t iid, const std::string& label);
   lwm2m::CoapCode UploadSamples();
   void ForgetSample(uint16_t iid);
+  lwm2m::CoapCode AdaptNow();
+  void AdaptIfDue();
+  lwm2m::CoapCode ResetToBaseline();
 
   AppOptions options_;
   PatternDetector detector_;
@@ -95,9 +107,10 @@ class PatternDetectorApp {
   MlInferenceObject inference_;
   TrainingSampleObject training_samples_;
   SampleCapture capture_;
-  std::vector<float> raw_features_;
   SampleSender sender_;
-  uint64_t capture_generation_ = 0;  // one per model: an answer to an older Upload is ignored
+  uint64_t capture_generation_ = 0;
+  uint64_t updates_ = 0;  // /33651/0/20
+  std::optional<uint64_t> collecting_;  // windows since a drift-triggered re-normalisation began  // one per model: an answer to an older Upload is ignored
   uint64_t samples_ = 0;
   uint64_t accelerometer_every_ = 26;
   bool object_list_changed_ = false;
