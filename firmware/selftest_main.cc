@@ -15,6 +15,7 @@ int main() {
   lwcl::firmware::RunIntegerChecks(checks);
   lwcl::firmware::RunSignatureChecks(checks);
   const lwcl::firmware::GoldenSummary golden = lwcl::firmware::RunGoldenChecks(checks);
+  lwcl::firmware::RunLearningChecks(checks);
 
   LogLine line;
   line.Str("model_arena=").Uint(golden.arena_bytes).Print();

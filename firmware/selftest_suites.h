@@ -30,6 +30,9 @@ struct GoldenSummary {
 };
 
 GoldenSummary RunGoldenChecks(SelftestChecks& checks);
+// The learner's pieces (drift monitor, renormalizer, sample buffer) on the
+// golden windows; logs learner_state=<bytes>.
+void RunLearningChecks(SelftestChecks& checks);
 
 }  // namespace lwcl::firmware
 
