@@ -65,6 +65,7 @@ struct DeviceSettings {
   std::string slots;      // directory
   int64_t lifetime_s = 300;
   float threshold = 0.6f;
+  int learning_mode = 0;  // /33651/0/8 at start
   double duration_s = 0;  // 0: until a signal
 };
 
@@ -116,10 +117,11 @@ void ApplyConfigFile(const std::string& path, DeviceSettings* s, const CLI::App&
   take("slots", "--slots", &s->slots);
   take("lifetime", "--lifetime", &s->lifetime_s);
   take("threshold", "--threshold", &s->threshold);
+  take("learning_mode", "--learning-mode", &s->learning_mode);
   take("duration", "--duration", &s->duration_s);
   static const char* kKnown[] = {"endpoint", "server", "psk_identity", "psk_key", "model",     "source",  "patterns",
                                  "drift",    "seed",   "state",        "lifetime", "threshold", "duration",
-                                 "fleet_key", "slots"};
+                                 "fleet_key", "slots", "learning_mode"};
   for (const auto& [key, v] : j.items()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
       throw std::runtime_error(path + ": unknown setting \"" + key + "\"");
@@ -206,6 +208,9 @@ void RunDevice(DeviceSettings s, const CLI::App& cmd) {
   if (s.endpoint.empty()) throw std::runtime_error("--endpoint NAME is required (or \"endpoint\" in --config)");
   if (s.threshold <= 0.0f || s.threshold > 1.0f) throw std::runtime_error("--threshold must be in (0, 1]");
   if (s.lifetime_s < 30) throw std::runtime_error("--lifetime must be at least 30 s");
+  if (s.learning_mode != 0 && s.learning_mode != 1) {
+    throw std::runtime_error("--learning-mode must be 0 (off) or 1 (re-normalisation)");
+  }
 
   device::VirtualDeviceOptions o;
   o.endpoint = s.endpoint;
@@ -223,6 +228,7 @@ void RunDevice(DeviceSettings s, const CLI::App& cmd) {
   if (!s.fleet_key.empty()) o.slots.fleet_key = ReadFleetKeyFlag(s.fleet_key);
   o.slots.state_dir = s.slots;
   o.app.detector.threshold = s.threshold;
+  o.app.learning_mode = s.learning_mode;
 
   std::string model_path = s.model;
   const std::vector<uint8_t> model = LoadModelBytes(&model_path);
@@ -297,7 +303,7 @@ void RegisterDeviceCommand(CLI::App& app) {
       "Model delivery: /9 Software Management, slot A = /9/0, slot B = /9/1. Without --fleet-key every\n"
       "package is refused; with --slots the slots and the running model survive restarts.\n"
       "Config file keys: endpoint, server, psk_identity, psk_key, model, source, patterns, drift, seed,\n"
-      "state, fleet_key, slots, lifetime, threshold, duration.");
+      "state, fleet_key, slots, lifetime, threshold, learning_mode, duration.");
   cmd->add_option("--endpoint", settings->endpoint, "Endpoint name the device registers with");
   cmd->add_option("--server", settings->server, "LwM2M server: coap://IPv4:PORT or coaps://IPv4:PORT")
       ->capture_default_str();
@@ -315,6 +321,9 @@ void RegisterDeviceCommand(CLI::App& app) {
   cmd->add_option("--state", settings->state, "State file: keeps /0, /1 and attributes across runs");
   cmd->add_option("--config", settings->config, "JSON config file (flags override it)")->check(CLI::ExistingFile);
   cmd->add_option("--lifetime", settings->lifetime_s, "Registration lifetime, seconds")->capture_default_str();
+  cmd->add_option("--learning-mode", settings->learning_mode,
+                  "/33651/0/8 at start: 0 off, 1 re-normalisation (re-calibrates a sensor whose gain drifted)")
+      ->capture_default_str();
   cmd->add_option("--threshold", settings->threshold, "Minimum confidence of a detection's windows")
       ->capture_default_str();
   cmd->add_option("--duration", settings->duration_s, "Stop (and de-register) after this many seconds; 0: run until Ctrl-C")

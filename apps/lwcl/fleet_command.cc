@@ -48,6 +48,7 @@ struct FleetSettings {
   std::string patterns = "idle,updown,wave,circle,shake";
   std::string drift;       // drift schedule for the drifting devices
   size_t drift_every = 1;  // every K-th device (index % K == 0) drifts
+  int learning_mode = 0;   // /33651/0/8 at start, every device
   int64_t lifetime_s = 300;
   double spread_s = -1;  // -1: devices / 50 s
   double duration_s = 0;
@@ -95,6 +96,10 @@ void RunFleet(const FleetSettings& s) {
     throw std::runtime_error("--drift: " + error);
   }
   if (s.drift_every == 0) throw std::runtime_error("--drift-every must be at least 1");
+  if (s.learning_mode != 0 && s.learning_mode != 1) {
+    throw std::runtime_error("--learning-mode must be 0 (off) or 1 (re-normalisation)");
+  }
+  o.app.learning_mode = s.learning_mode;
   std::string model_path = s.model;
   if (model_path.empty()) {
     if (!std::filesystem::exists(kDefaultModel)) {
@@ -166,6 +171,7 @@ void RegisterFleetCommand(CLI::App& app) {
       "  lwcl fleet --devices 50\n"
       "  lwcl fleet --devices 200 --threads 2 --server coap://127.0.0.1:5683 --model motion.lwpkg\n"
       "  lwcl fleet --devices 100 --drift rotate:z=30@120 --drift-every 10   # a tenth of them drift\n"
+      "  lwcl fleet --devices 20 --drift gain:all=0.2@60 --learning-mode 1  # they re-calibrate by themselves\n"
       "  lwcl fleet --devices 20 --server coaps://127.0.0.1:5684 --psk-key-base 00112233\n"
       "    (device i's PSK identity is PREFIX+i, its key the base bytes then i as 4 bytes big-endian)\n"
       "  lwcl fleet --devices 100 --fleet-key fleet.pub   # every device takes signed models over /9");
@@ -182,6 +188,8 @@ void RegisterFleetCommand(CLI::App& app) {
   cmd->add_option("--patterns", settings->patterns, "Gestures the devices cycle through")->capture_default_str();
   cmd->add_option("--drift", settings->drift, "Drift injectors on a schedule, e.g. rotate:z=30@60 (see lwcl device)");
   cmd->add_option("--drift-every", settings->drift_every, "Only every K-th device drifts (device index % K == 0)")
+      ->capture_default_str();
+  cmd->add_option("--learning-mode", settings->learning_mode, "/33651/0/8 at start: 0 off, 1 re-normalisation")
       ->capture_default_str();
   cmd->add_option("--lifetime", settings->lifetime_s, "Registration lifetime, seconds")->capture_default_str();
   cmd->add_option("--spread", settings->spread_s, "Seconds over which the devices start (default devices/50)");

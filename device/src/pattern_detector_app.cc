@@ -19,6 +19,9 @@ PatternDetectorApp::PatternDetectorApp(AppOptions options)
   inference_.OnExecute(MlInferenceObject::kUploadSamples, [this](uint16_t, std::string_view) {
     return UploadSamples();
   });
+  if (options_.learning_mode == MlInferenceObject::kRenormalization) {
+    inference_.Set(0, MlInferenceObject::kLearningMode, options_.learning_mode);
+  }
   inference_.OnExecute(MlInferenceObject::kAdaptNow, [this](uint16_t, std::string_view) { return AdaptNow(); });
   inference_.OnExecute(MlInferenceObject::kResetToBaseline, [this](uint16_t, std::string_view) {
     return ResetToBaseline();

@@ -144,6 +144,14 @@ TEST(RenormalizationTest, AdaptNowAndTheModeRefuseWhatCannotWork) {
     EXPECT_EQ(on.app.inference().Write(0, r), CoapCode::kBadRequest) << bad;
   }
   EXPECT_EQ(on.app.inference().learning_mode(), MlInferenceObject::kRenormalization);
+
+  // The mode a device starts in (lwcl device/fleet --learning-mode).
+  AppOptions starts_learning;
+  starts_learning.learning_mode = MlInferenceObject::kRenormalization;
+  EXPECT_EQ(PatternDetectorApp(starts_learning).inference().learning_mode(), MlInferenceObject::kRenormalization);
+  AppOptions unknown;
+  unknown.learning_mode = 7;
+  EXPECT_EQ(PatternDetectorApp(unknown).inference().learning_mode(), MlInferenceObject::kLearningOff);
 }
 
 }  // namespace

@@ -51,6 +51,7 @@ struct AppOptions {
   double accelerometer_period_s = 1.0;  // of sample time, between /3313 updates
   size_t sample_capacity = SampleCapture::kDefaultCapacity;  // /33652 instances at most
   uint64_t renorm_collect_windows = 120;  // windows a drift-triggered re-normalisation waits for
+  int64_t learning_mode = 0;  // /33651/0/8 at start: 0 off, 1 re-normalisation (others are taken as 0)
   // Seconds since the Unix epoch for sample timestamps; empty: the system clock.
   std::function<int64_t()> clock;
 };
