@@ -40,6 +40,11 @@ export interface Rollout {
     min_confidence_ratio: number; probation_s: number; allow_downgrade: boolean; delivery: "push" | "pull" };
   devices?: RolloutDevice[];  // GET api/rollouts/ID only
 }
+// A training sample the server stored (Upload Samples, docs/api.md "Training samples").
+export interface TrainingSample {
+  id: number; endpoint: string; instance: number; taken_ms: number; received_ms: number; model: string;
+  predicted: string; confidence: number; drift: number; label: string; labelled_by: string; features: number[];
+}
 export interface RolloutRequest {
   model: number; devices: "all" | string[] | { group: string };
   canary_percent?: number; probation_s?: number; delivery?: "push" | "pull";
@@ -92,6 +97,8 @@ export const api = {
   // The same without asking for a token on 401 (reads the page does by itself).
   quietOp: (ep: string, op: string, body: Record<string, unknown>) =>
     call<OpResult>("POST", `api/devices/${enc(ep)}/${op}`, body, false, true),
+  deviceSamples: (ep: string) => call<TrainingSample[]>("GET", `api/devices/${enc(ep)}/samples`),
+  labelSample: (id: number, label: string) => call<TrainingSample>("PUT", `api/samples/${id}/label`, { label }),
   models: () => call<Model[]>("GET", "api/models"),
   uploadModel: (file: Blob) => call<Model>("POST", "api/models", file),
   deleteModel: (id: number) => call<{ deleted: number }>("DELETE", `api/models/${id}`),

@@ -1,5 +1,6 @@
 // One device: who it is, how often it reports (the frequency control), live
-// charts of its pattern counters and accelerometer, its object tree with
+// charts of its pattern counters and accelerometer, its learning (the
+// Learning panel, learning.ts, when it has /33651), its object tree with
 // read / write / execute / observe per resource, and its event log.
 import objects, { type ObjectDef, type ResourceDef } from "virtual:lwm2m-objects";
 import { api, ApiError, type DeviceDetail, type OpResult, type Value } from "./api";
@@ -8,6 +9,7 @@ import { ago, clear, clock, h, showValue } from "./dom";
 import { modelVersion, patternCounters } from "./detectors";
 import { EventLog } from "./event_log";
 import { describe, DETECTOR_PATH, toAttributes, type Frequency, type Unit } from "./frequency";
+import { learningPanel, type LearningPanel } from "./learning";
 import { objectTree } from "./links";
 import { subscribe } from "./stream";
 
@@ -28,15 +30,18 @@ export function devicePage(root: HTMLElement, ep: string): () => void {
   const treeEl = h("div", { class: "tree" });
   const opOut = h("pre", { class: "op-result", "data-testid": "op-result" });
   const log = new EventLog(false);
+  const chartsPanel = h("section", { class: "panel charts" }, h("header", {}, h("h2", {}, "Live")),
+      h("div", { class: "chart-grid" },
+        h("div", {}, counterChart.el, h("p", { class: "small muted hint" }, "Counters arrive with the notifications of /33650 (see the frequency above).")),
+        h("div", {}, accelChart.el, h("p", { class: "small muted hint" }, "X / Y / Z arrive once /3313/0 is observed: ",
+          h("button", { onclick: () => observeAccel() }, "Observe accelerometer every second")))));
+  let learning: LearningPanel | null = null;
+  let gone = false;  // the page was left before its first load finished
   root.append(
     h("nav", { class: "crumbs" }, h("a", { href: "#/" }, "Fleet"), " / ", ep),
     h("section", { class: "panel" }, title, facts),
     freqPanel,
-    h("section", { class: "panel charts" }, h("header", {}, h("h2", {}, "Live")),
-      h("div", { class: "chart-grid" },
-        h("div", {}, counterChart.el, h("p", { class: "small muted hint" }, "Counters arrive with the notifications of /33650 (see the frequency above).")),
-        h("div", {}, accelChart.el, h("p", { class: "small muted hint" }, "X / Y / Z arrive once /3313/0 is observed: ",
-          h("button", { onclick: () => observeAccel() }, "Observe accelerometer every second"))))),
+    chartsPanel,
     h("section", { class: "panel" }, h("header", {}, h("h2", {}, "Objects")), treeEl,
       h("h3", {}, "Last answer"), opOut),
     log.el);
@@ -301,6 +306,7 @@ export function devicePage(root: HTMLElement, ep: string): () => void {
   const unsubscribe = subscribe((e) => {
     if (e.endpoint !== ep) return;
     log.add(e);
+    learning?.onEvent(e);
     if (e.kind === "notification" || e.kind === "send") dirty = true;
     else if (["registered", "updated", "deregistered", "lost"].includes(e.kind)) reload = true;
   });
@@ -322,10 +328,14 @@ export function devicePage(root: HTMLElement, ep: string): () => void {
         }).catch(() => {});
       }
     }
+    if (!gone && d?.registered && tree.has(33651)) {
+      learning = learningPanel(ep);
+      chartsPanel.after(learning.el);
+    }
     if (d?.registered && tree.has(33650)) await refreshAttributes();
     else current.textContent = "—";
   })();
 
-  return () => { unsubscribe(); clearInterval(timer); counterChart.destroy(); accelChart.destroy(); };
+  return () => { gone = true; unsubscribe(); clearInterval(timer); counterChart.destroy(); accelChart.destroy(); learning?.destroy(); };
 }
 

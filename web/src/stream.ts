@@ -4,7 +4,7 @@
 // (notifications are live only: the time series holds their values).
 import type { LwEvent } from "./api";
 
-export const EVENT_KINDS = ["registered", "updated", "deregistered", "lost", "request", "notification", "send", "refused",
+export const EVENT_KINDS = ["registered", "updated", "deregistered", "lost", "request", "notification", "send", "sample_labelled", "refused",
   "model_added", "model_deleted", "rollout"];
 
 type Listener = (e: LwEvent) => void;
