@@ -1,5 +1,6 @@
 #include "device/drift.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <numbers>
@@ -139,7 +140,7 @@ std::string ApplyNumber(DriftKind kind, std::string_view name, double v, ParamsS
         if (v < 0.1 || v > 10.0) return "rate factor must be 0.1..10";
         out->value = f;
       } else if (name == "hz") {
-        if (!(v > 0.0) || v > 100000.0) return "rate hz must be in (0, 100000]";
+        if (v < 0.1 || v > 100000.0) return "rate hz must be 0.1..100000";
         out->rate_hz = f;
       } else {
         return bad_param;
@@ -363,6 +364,8 @@ DriftState EvaluateDrift(const DriftSchedule& schedule, double time_s, float dec
         break;
     }
   }
+  for (float& g : s.gain) g = std::clamp(g, kDriftFactorMin, kDriftFactorMax);
+  s.rate_factor = std::clamp(s.rate_factor, kDriftFactorMin, kDriftFactorMax);
   s.noise_g = std::sqrt(noise_var);
   return s;
 }

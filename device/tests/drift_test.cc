@@ -108,6 +108,7 @@ TEST(DriftSpec, MalformedSpecsAreRefusedWithAMessage) {
       {"noise@0", "needs sigma"},
       {"rate:factor=100@0", "rate factor"},
       {"rate:factor=2:hz=30@0", "not both"},
+      {"rate:hz=0.0000001@0", "rate hz"},
       {"rate:sigma=1@0", "unknown parameter 'sigma'"},
       {"pattern:name=moonwalk@0", "unknown pattern 'moonwalk'"},
       {"pattern:name=Figure8@0", "lower-case"},
@@ -141,6 +142,26 @@ TEST(DriftState, CombinesInjectorsAndRamps) {
   // Nothing before a start.
   const DriftState none = EvaluateDrift(Parse("bias:x=1@10"), 9.99, 26.0f);
   EXPECT_FLOAT_EQ(none.bias[0], 0.0f);
+}
+
+// Stacked injectors multiply, but never past the documented bounds: twenty
+// gains of 100 would overflow a float, twenty rates of 0.1 would stop the
+// sample clock.
+TEST(DriftState, StackedFactorsStayWithinTheirBounds) {
+  std::string gains, slow, fast;
+  for (int i = 0; i < 20; ++i) {
+    gains += std::string(i ? "," : "") + "gain:all=100@0";
+    slow += std::string(i ? "," : "") + "rate:factor=0.1@0";
+    fast += std::string(i ? "," : "") + "rate:hz=100000@0";
+  }
+  const DriftState g = EvaluateDrift(Parse(gains), 1.0, 26.0f);
+  for (float v : g.gain) EXPECT_FLOAT_EQ(v, kDriftFactorMax);
+  const Sample out = ApplyDrift(g, {0.0f, 0.0f, 1.0f});
+  EXPECT_FLOAT_EQ(out[2], kDriftFactorMax);
+  EXPECT_FLOAT_EQ(EvaluateDrift(Parse(slow), 1.0, 26.0f).rate_factor, kDriftFactorMin);
+  EXPECT_FLOAT_EQ(EvaluateDrift(Parse(fast), 1.0, 26.0f).rate_factor, kDriftFactorMax);
+  // Two stacked gains below the bound still multiply exactly.
+  EXPECT_FLOAT_EQ(EvaluateDrift(Parse("gain:all=10@0,gain:all=10@0"), 1.0, 26.0f).gain[0], 100.0f);
 }
 
 TEST(DriftEffect, BiasShiftsTheMeanByTheAmount) {

@@ -15,7 +15,9 @@
 //            the pattern segments that start from then on.
 // Several injectors of one kind combine: biases add, gains and rate factors
 // multiply, rotations compose in schedule order, noise sigmas add in
-// quadrature, patterns each take their share.
+// quadrature, patterns each take their share. A combined gain or rate factor
+// is held within [1e-3, 1e3] (kDriftFactorMin/Max), so stacked injectors can
+// never drive a reading or the sample clock to zero or infinity.
 //
 // Text form (for the CLI), no spaces:
 //   spec      := injector ( ',' injector )*
@@ -67,6 +69,8 @@ struct DriftSchedule {
 // At most this many pattern injectors in one schedule (DriftState holds them
 // without allocating).
 inline constexpr size_t kMaxDriftPatterns = 4;
+inline constexpr float kDriftFactorMin = 1.0e-3f;
+inline constexpr float kDriftFactorMax = 1.0e3f;
 
 // The combined effect of a schedule at one moment.
 struct DriftState {
