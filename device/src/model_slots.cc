@@ -101,6 +101,10 @@ UpdateVerdict ModelSlots::Install(int slot, std::span<const uint8_t>, std::strin
                                      std::to_string(running.dsp.axes) + " at " +
                                      std::to_string(running.dsp.sample_rate_hz) + " Hz");
     }
+    const LabelledScore labelled = app_.ScoreCandidate(probe);
+    if (Regresses(labelled, options_.labelled_margin)) {
+      return UpdateVerdict::Fail(UpdateError::kInstallFailed, "self-test: " + Describe(labelled));
+    }
     const std::string now = app_.detector().model_version();
     const std::string cand = probe.model_version();
     if (!staged_delta_[slot] && tinyml::CompareVersions(Chars(cand), Chars(now)) != tinyml::VersionOrder::kNewer &&

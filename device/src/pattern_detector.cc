@@ -215,4 +215,12 @@ void PatternDetector::SetActive(std::optional<size_t> label) {
   }
 }
 
+bool PatternDetector::ClassifyStored(std::span<const float> raw, size_t* label) {
+  if (!model_ || raw.size() != model_->view.feature_count) return false;
+  tinyml::Result r;
+  if (model_->classifier.ClassifyFeatures({raw.data(), raw.size()}, &r) != tinyml::Status::kOk) return false;
+  *label = r.label;
+  return true;
+}
+
 }  // namespace lwcl::device

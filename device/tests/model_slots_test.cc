@@ -12,8 +12,11 @@
 
 #include "client/dm_request.h"
 #include "client/registry.h"
+#include "device/ml_inference_object.h"
 #include "device/pattern_detector_app.h"
+#include "device/training_sample_object.h"
 #include "lwm2m/content_format.h"
+#include "lwm2m/path.h"
 #include "synthetic_motion.h"
 #include "temp_dir.h"
 #include "tinyml/package/model_package.h"
@@ -120,6 +123,22 @@ struct Device {
     Sample s{};
     while (src.Next(&s)) slots->Push(s);
   }
+  // Captures every window of `motion` for `seconds` and labels each one
+  // with what was played; returns how many the device holds labelled.
+  size_t CaptureLabelled(const std::string& motion, double seconds) {
+    lwm2m::Record r;
+    r.path = lwm2m::Path::Resource(33651, 0, MlInferenceObject::kCaptureThreshold);
+    r.value = 1.0;
+    EXPECT_EQ(app.inference().Write(0, r), CoapCode::kChanged);
+    Play(motion, seconds);
+    for (uint16_t iid : app.training_samples().Instances()) {
+      lwm2m::Record l;
+      l.path = lwm2m::Path::Resource(33652, iid, TrainingSampleObject::kAssignedLabel);
+      l.value = motion;
+      EXPECT_EQ(app.training_samples().Write(iid, l), CoapCode::kChanged);
+    }
+    return app.capture().buffer().labelled();
+  }
 
   PatternDetectorApp app;
   client::Registry reg;
@@ -219,6 +238,30 @@ TEST(ModelSlotsTest, UnhealthyModelOnProbationRollsBackByItself) {
   EXPECT_FALSE(d.Active(1));
   EXPECT_EQ(d.Result(1), 57);
   EXPECT_NE(d.Reason(1).find("probation: mean confidence"), std::string::npos) << d.Reason(1);
+}
+
+// With labelled windows on the device, a candidate that gets fewer of them
+// right than the running model fails its self-test at Install, before it
+// ever runs; one that does as well installs, whatever its label order.
+TEST(ModelSlotsTest, ACandidateThatRegressesOnTheDevicesLabelledWindowsFailsTheSelfTest) {
+  Device d;
+  ASSERT_TRUE(d.Boot(V1()));
+  const size_t labelled = d.CaptureLabelled("wave", 12);
+  ASSERT_GE(labelled, 10u);
+  ASSERT_EQ(d.Push(1, Broken()), CoapCode::kChanged);
+  ASSERT_EQ(d.State(1), 3) << d.Reason(1);
+  ASSERT_EQ(d.Exec(1, 4), CoapCode::kChanged);
+  EXPECT_EQ(d.State(1), 3) << "not installed";
+  EXPECT_EQ(d.Result(1), 58);
+  EXPECT_NE(d.Reason(1).find("labelled windows right (the running model: "), std::string::npos) << d.Reason(1);
+  RecordProperty("refusal", d.Reason(1));
+  EXPECT_EQ(d.app.detector().model_version(), "1.0.0");
+  EXPECT_EQ(d.slots->active(), 0);
+  // "wave" is label 2 in 1.0.0 and label 3 in 1.1.0: matched by name.
+  ASSERT_EQ(d.Exec(1, 6), CoapCode::kChanged);  // Uninstall the refused candidate
+  ASSERT_EQ(d.Push(1, Signed(V2Unsigned())), CoapCode::kChanged);
+  ASSERT_EQ(d.Exec(1, 4), CoapCode::kChanged);
+  EXPECT_EQ(d.State(1), 4) << d.Reason(1);
 }
 
 TEST(ModelSlotsTest, HeadDeltaAppliesToItsBaseOnly) {

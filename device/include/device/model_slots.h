@@ -17,7 +17,10 @@
 //   reads the same sensor (axes and sample rate) as the running model, and
 //   its golden windows (tinyml::RunGoldenSelfTest, when the package carries
 //   them; a merged delta carries none) classify as recorded, class and int8
-//   output;
+//   output; and, when the device holds labelled windows (/33652 with an
+//   Assigned Label) the candidate can read, it gets no more than
+//   floor(`labelled_margin` x their number) fewer of them right than the
+//   running model (device/labelled_check.h);
 // - probation (the health signal): for the first `probation_windows`
 //   classified windows after activation, the new model's mean confidence
 //   must stay >= `min_confidence_ratio` x the mean confidence the previous
@@ -56,6 +59,7 @@ struct SlotOptions {
   std::string state_dir;              // empty: slots live in memory only
   uint64_t probation_windows = 30;
   double min_confidence_ratio = 0.75;
+  double labelled_margin = 0.1;  // share of labelled windows a candidate may lose
   size_t max_package_bytes = 64 * 1024;
   // How /9/x/3 pulls (timeouts; DTLS-PSK credentials for coaps://).
   client::DownloadOptions download;

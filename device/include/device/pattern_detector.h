@@ -128,6 +128,12 @@ class PatternDetector {
   // The normalisation in force (the package's, or the fitted one).
   std::span<const float> feature_mean() const;
   std::span<const float> feature_std() const;
+  // Classifies a stored raw feature vector (feature_count floats, as
+  // raw_features() gives them) with the normalisation in force, outside the
+  // stream: no counters, debounce, drift or renormalizer change, but
+  // last_result() is this one's until the next window. False when no model
+  // is loaded or the size is wrong.
+  bool ClassifyStored(std::span<const float> raw, size_t* label);
   // The last window's result (valid once classifications() > 0).
   const tinyml::Result& last_result() const { return model_->classifier.result(); }
 

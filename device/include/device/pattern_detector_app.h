@@ -35,6 +35,7 @@
 
 #include "device/accelerometer_object.h"
 #include "client/registry.h"
+#include "device/labelled_check.h"
 #include "device/led.h"
 #include "device/ml_inference_object.h"
 #include "device/pattern_detector.h"
@@ -89,6 +90,11 @@ class PatternDetectorApp {
   TrainingSampleObject& training_samples() { return training_samples_; }
   const SampleCapture& capture() const { return capture_; }
   uint64_t samples() const { return samples_; }
+  // The running model and `candidate` on the labelled windows this device
+  // holds (device/labelled_check.h): a package's self-test.
+  LabelledScore ScoreCandidate(PatternDetector& candidate) {
+    return ScoreLabelled(detector_, candidate, capture_.buffer());
+  }
 
  private:
   void OnDetection(size_t label, bool active);
