@@ -39,6 +39,8 @@ Status Classifier::Init(const PackageView& package, Span<uint8_t> arena) {
   mean_ = package.feature_mean;
   std_ = package.feature_std;
   output_ = Span<const int8_t>();
+  head_input_ = Span<const int8_t>();
+  head_ = nullptr;
   result_ = Result();
   result_.probabilities = probabilities_;
   package_ = &package;
@@ -89,6 +91,19 @@ Status Classifier::SetNormalization(Span<const float> mean, Span<const float> st
   return Status::kOk;
 }
 
+Status Classifier::SetHead(const LayerView* head) {
+  if (package_ == nullptr) return Status::kNotReady;
+  const LayerView& last = package_->layers[package_->layer_count - 1];
+  if (head != nullptr && (head->in != last.in || head->out != last.out || head->input_scale != last.input_scale ||
+                          head->input_zero_point != last.input_zero_point ||
+                          head->weights.size != last.weights.size || head->bias.size != last.out ||
+                          head->multiplier.size != last.out || head->shift.size != last.out)) {
+    return Status::kInvalidArgument;
+  }
+  head_ = head;
+  return Status::kOk;
+}
+
 Status Classifier::Run(Result* out) {
   const PackageView& p = *package_;
   const LayerView& first = p.layers[0];
@@ -98,7 +113,9 @@ Status Classifier::Run(Result* out) {
   }
   size_t current = 0;
   for (size_t l = 0; l < p.layer_count; ++l) {
-    const LayerView& layer = p.layers[l];
+    const bool last_layer = l + 1 == p.layer_count;
+    const LayerView& layer = last_layer && head_ != nullptr ? *head_ : p.layers[l];
+    if (last_layer) head_input_ = in;
     Int8DenseParams params;
     params.input_zero_point = layer.input_zero_point;
     params.output_zero_point = layer.output_zero_point;
@@ -111,7 +128,7 @@ Status Classifier::Run(Result* out) {
     current = 1 - current;
   }
   output_ = in;
-  const LayerView& last = p.layers[p.layer_count - 1];
+  const LayerView& last = head_ != nullptr ? *head_ : p.layers[p.layer_count - 1];
   for (size_t c = 0; c < logits_.size; ++c) {
     logits_[c] = DequantizeInt8(in[c], last.output_scale, last.output_zero_point);
   }

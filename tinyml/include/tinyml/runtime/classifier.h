@@ -53,6 +53,11 @@ class Classifier {
   // spans hold feature_count floats, std all > 0, and must outlive their use;
   // empty spans restore the package's own.
   Status SetNormalization(Span<const float> mean, Span<const float> std);
+  // Runs `head` in place of the package's last layer (on-device
+  // fine-tuning, learn/head_tuner.h); it must have the last layer's shape and
+  // input quantisation and outlive its use. nullptr restores the package's.
+  // kInvalidArgument (nothing changes) for another shape.
+  Status SetHead(const LayerView* head);
   // The normalisation in force: raw feature i = features()[i] * std[i] + mean[i].
   Span<const float> feature_mean() const { return mean_; }
   Span<const float> feature_std() const { return std_; }
@@ -63,6 +68,9 @@ class Classifier {
   // The last layer's int8 output of the last classification (label_count
   // values, before dequantisation; empty before the first one).
   Span<const int8_t> output() const { return output_; }
+  // The int8 input of the last layer in the last classification (what a
+  // head tuner learns from; empty before the first one).
+  Span<const int8_t> head_input() const { return head_input_; }
   const PackageView* package() const { return package_; }
 
  private:
@@ -76,6 +84,8 @@ class Classifier {
   Span<float> probabilities_;
   Span<int8_t> activations_[2];
   Span<const int8_t> output_;
+  Span<const int8_t> head_input_;
+  const LayerView* head_ = nullptr;  // overrides the last layer when set
   Span<const float> mean_;
   Span<const float> std_;
   Result result_;
