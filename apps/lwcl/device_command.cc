@@ -208,8 +208,8 @@ void RunDevice(DeviceSettings s, const CLI::App& cmd) {
   if (s.endpoint.empty()) throw std::runtime_error("--endpoint NAME is required (or \"endpoint\" in --config)");
   if (s.threshold <= 0.0f || s.threshold > 1.0f) throw std::runtime_error("--threshold must be in (0, 1]");
   if (s.lifetime_s < 30) throw std::runtime_error("--lifetime must be at least 30 s");
-  if (s.learning_mode != 0 && s.learning_mode != 1) {
-    throw std::runtime_error("--learning-mode must be 0 (off) or 1 (re-normalisation)");
+  if (s.learning_mode < 0 || s.learning_mode > 2) {
+    throw std::runtime_error("--learning-mode must be 0 (off), 1 (re-normalisation) or 2 (fine-tuning)");
   }
 
   device::VirtualDeviceOptions o;
@@ -322,7 +322,8 @@ void RegisterDeviceCommand(CLI::App& app) {
   cmd->add_option("--config", settings->config, "JSON config file (flags override it)")->check(CLI::ExistingFile);
   cmd->add_option("--lifetime", settings->lifetime_s, "Registration lifetime, seconds")->capture_default_str();
   cmd->add_option("--learning-mode", settings->learning_mode,
-                  "/33651/0/8 at start: 0 off, 1 re-normalisation (re-calibrates a sensor whose gain drifted)")
+                  "/33651/0/8 at start: 0 off, 1 re-normalisation (re-calibrates a sensor whose gain drifted), "
+                  "2 head fine-tuning on labelled samples (Adapt Now)")
       ->capture_default_str();
   cmd->add_option("--threshold", settings->threshold, "Minimum confidence of a detection's windows")
       ->capture_default_str();

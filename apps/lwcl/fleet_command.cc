@@ -96,8 +96,8 @@ void RunFleet(const FleetSettings& s) {
     throw std::runtime_error("--drift: " + error);
   }
   if (s.drift_every == 0) throw std::runtime_error("--drift-every must be at least 1");
-  if (s.learning_mode != 0 && s.learning_mode != 1) {
-    throw std::runtime_error("--learning-mode must be 0 (off) or 1 (re-normalisation)");
+  if (s.learning_mode < 0 || s.learning_mode > 2) {
+    throw std::runtime_error("--learning-mode must be 0 (off), 1 (re-normalisation) or 2 (fine-tuning)");
   }
   o.app.learning_mode = s.learning_mode;
   std::string model_path = s.model;
@@ -189,7 +189,7 @@ void RegisterFleetCommand(CLI::App& app) {
   cmd->add_option("--drift", settings->drift, "Drift injectors on a schedule, e.g. rotate:z=30@60 (see lwcl device)");
   cmd->add_option("--drift-every", settings->drift_every, "Only every K-th device drifts (device index % K == 0)")
       ->capture_default_str();
-  cmd->add_option("--learning-mode", settings->learning_mode, "/33651/0/8 at start: 0 off, 1 re-normalisation")
+  cmd->add_option("--learning-mode", settings->learning_mode, "/33651/0/8 at start: 0 off, 1 re-normalisation, 2 fine-tuning")
       ->capture_default_str();
   cmd->add_option("--lifetime", settings->lifetime_s, "Registration lifetime, seconds")->capture_default_str();
   cmd->add_option("--spread", settings->spread_s, "Seconds over which the devices start (default devices/50)");

@@ -42,7 +42,7 @@ expect_fail "device with a missing fleet key" "--fleet-key.*cannot read" "$LWCL"
 expect_fail "device with a bad fleet key" "--fleet-key.*PEM public key" "$LWCL" device --endpoint x --fleet-key "$TMP/bad.pub"
 expect_fail "fleet with a bad fleet key" "--fleet-key.*PEM public key" "$LWCL" fleet --devices 2 --fleet-key "$TMP/bad.pub"
 expect_fail "fleet with a PSK base over coap://" "coaps" "$LWCL" fleet --devices 2 --psk-key-base 0011
-expect_fail "device with a learning mode it lacks" "--learning-mode must be 0" "$LWCL" device --endpoint x --learning-mode 2
+expect_fail "device with a learning mode it lacks" "--learning-mode must be 0" "$LWCL" device --endpoint x --learning-mode 3
 expect_fail "fleet with a learning mode it lacks" "--learning-mode must be 0" "$LWCL" fleet --devices 2 --learning-mode 3
 expect_fail "fleet with a bad drift spec" "--drift" "$LWCL" fleet --devices 2 --model /dev/null --drift "tilt:x=1@0"
 

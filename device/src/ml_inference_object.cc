@@ -26,7 +26,12 @@ MlInferenceObject::MlInferenceObject()
                     {kResetToBaseline, Operations::kExecute, DataType::kNone},
                     {kUploadSamples, Operations::kExecute, DataType::kNone},
                     {kUpdateCount, Operations::kRead, DataType::kInteger},
-                    {kBufferedSamples, Operations::kRead, DataType::kInteger}}) {
+                    {kBufferedSamples, Operations::kRead, DataType::kInteger},
+                    {kLearningRate, Operations::kReadWrite, DataType::kFloat},
+                    {kLearningEpochs, Operations::kReadWrite, DataType::kInteger},
+                    {kReplayBufferSize, Operations::kReadWrite, DataType::kInteger},
+                    {kValidationAccuracy, Operations::kRead, DataType::kFloat},
+                    {kHeadWeightDelta, Operations::kRead, DataType::kOpaque}}) {
   AddInstance(0);
   Set(0, kCaptureThreshold, kDefaultCaptureThreshold);
   Set(0, kDriftThreshold, kDefaultDriftThreshold);
@@ -34,6 +39,11 @@ MlInferenceObject::MlInferenceObject()
   Set(0, kLearningMode, int64_t{kLearningOff});
   SetUpdateCount(0);
   SetStatistics(0, 0.0, 0.0);
+  Set(0, kLearningRate, kDefaultLearningRate);
+  Set(0, kLearningEpochs, kDefaultLearningEpochs);
+  Set(0, kReplayBufferSize, kDefaultReplayBufferSize);
+  Set(0, kValidationAccuracy, 0.0);
+  Set(0, kHeadWeightDelta, lwm2m::Opaque{});
 }
 
 void MlInferenceObject::SetModel(const ModelInfo& model) {
@@ -65,6 +75,12 @@ double MlInferenceObject::capture_threshold() const {
 void MlInferenceObject::SetBufferedSamples(size_t count) { Set(0, kBufferedSamples, static_cast<int64_t>(count)); }
 void MlInferenceObject::SetUpdateCount(uint64_t count) { Set(0, kUpdateCount, static_cast<int64_t>(count)); }
 
+int64_t MlInferenceObject::GetInteger(uint16_t rid, int64_t fallback) const {
+  const std::optional<lwm2m::Value> v = Get(0, rid);
+  const int64_t* i = v ? std::get_if<int64_t>(&*v) : nullptr;
+  return i != nullptr ? *i : fallback;
+}
+
 int64_t MlInferenceObject::learning_mode() const {
   const std::optional<lwm2m::Value> v = Get(0, kLearningMode);
   const int64_t* i = v ? std::get_if<int64_t>(&*v) : nullptr;
@@ -78,7 +94,17 @@ lwm2m::CoapCode MlInferenceObject::Write(uint16_t iid, const lwm2m::Record& reco
   }
   if (record.path.resource() == kLearningMode) {
     const int64_t* i = std::get_if<int64_t>(&record.value);
-    if (i == nullptr || (*i != kLearningOff && *i != kRenormalization)) return lwm2m::CoapCode::kBadRequest;
+    if (i == nullptr || *i < kLearningOff || *i > kFineTuning) return lwm2m::CoapCode::kBadRequest;
+  }
+  if (record.path.resource() == kLearningRate) {
+    const double* d = std::get_if<double>(&record.value);
+    if (d == nullptr || !(*d > 0.0 && *d <= 10.0)) return lwm2m::CoapCode::kBadRequest;
+  }
+  if (record.path.resource() == kLearningEpochs || record.path.resource() == kReplayBufferSize) {
+    const int64_t* i = std::get_if<int64_t>(&record.value);
+    const int64_t lo = record.path.resource() == kLearningEpochs ? 1 : 0;
+    const int64_t hi = record.path.resource() == kLearningEpochs ? 100 : 1024;
+    if (i == nullptr || *i < lo || *i > hi) return lwm2m::CoapCode::kBadRequest;
   }
   if (record.path.resource() == kCaptureThreshold) {
     const double* d = std::get_if<double>(&record.value);

@@ -65,6 +65,7 @@ bool PatternDetector::LoadModel(std::span<const uint8_t> package, std::string* e
     if (error) *error = std::string("model has no usable normalisation reference: ") + tinyml::StatusName(s);
     return false;
   }
+  InitTuner(*m);
   // The new model is sound: switch to it, ending any detection of the old one.
   if (active_ && listener_) {
     const size_t was = *active_;
@@ -113,6 +114,7 @@ bool PatternDetector::Push(const Sample& sample) {
   if (r.confidence >= options_.renorm_min_confidence) {
     model_->renorm.Observe({raw_features_.data(), raw_features_.size()}, r.label);
   }
+  KeepForReplay(r);
   Decide(r);
   return true;
 }
@@ -143,6 +145,8 @@ void PatternDetector::ResetToBaseline() {
   (void)model_->classifier.SetNormalization({}, {});
   model_->renorm.Reset();
   model_->drift.Reset();
+  (void)model_->classifier.SetHead(nullptr);
+  if (model_->tunable) model_->tuner.Reset();
   renormalized_ = false;
 }
 

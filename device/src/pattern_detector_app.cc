@@ -19,7 +19,8 @@ PatternDetectorApp::PatternDetectorApp(AppOptions options)
   inference_.OnExecute(MlInferenceObject::kUploadSamples, [this](uint16_t, std::string_view) {
     return UploadSamples();
   });
-  if (options_.learning_mode == MlInferenceObject::kRenormalization) {
+  if (options_.learning_mode == MlInferenceObject::kRenormalization ||
+      options_.learning_mode == MlInferenceObject::kFineTuning) {
     inference_.Set(0, MlInferenceObject::kLearningMode, options_.learning_mode);
   }
   inference_.OnExecute(MlInferenceObject::kAdaptNow, [this](uint16_t, std::string_view) { return AdaptNow(); });
@@ -29,6 +30,10 @@ PatternDetectorApp::PatternDetectorApp(AppOptions options)
 }
 
 bool PatternDetectorApp::LoadModel(std::span<const uint8_t> package, std::string* error) {
+  DetectorOptions d = detector_.options();
+  d.replay_windows = static_cast<size_t>(inference_.replay_buffer_size());
+  d.tune_windows = options_.sample_capacity;
+  detector_.SetOptions(d);
   if (!detector_.LoadModel(package, error)) return false;
   if (detector_object_.SetLabels(detector_.labels())) object_list_changed_ = true;
   led_.Show(std::nullopt);
@@ -44,6 +49,9 @@ bool PatternDetectorApp::LoadModel(std::span<const uint8_t> package, std::string
   ++capture_generation_;
   updates_ = 0;
   inference_.SetUpdateCount(0);
+  trained_examples_ = 0;
+  inference_.Set(0, MlInferenceObject::kValidationAccuracy, 0.0);
+  PublishHeadDelta();
   training_samples_.Clear();
   inference_.SetBufferedSamples(0);
   const double every = std::round(static_cast<double>(p.dsp.sample_rate_hz) * options_.accelerometer_period_s);
@@ -75,10 +83,37 @@ void PatternDetectorApp::Push(const Sample& sample) {
 }
 
 lwm2m::CoapCode PatternDetectorApp::AdaptNow() {
-  if (inference_.learning_mode() != MlInferenceObject::kRenormalization) return lwm2m::CoapCode::kBadRequest;
+  const int64_t mode = inference_.learning_mode();
+  if (mode == MlInferenceObject::kFineTuning) return FineTune();
+  if (mode != MlInferenceObject::kRenormalization) return lwm2m::CoapCode::kBadRequest;
   if (!detector_.Renormalize(nullptr)) return lwm2m::CoapCode::kBadRequest;  // too few windows yet
   inference_.SetUpdateCount(++updates_);
   return lwm2m::CoapCode::kChanged;
+}
+
+lwm2m::CoapCode PatternDetectorApp::FineTune() {
+  const tinyml::TuneOptions o{.learning_rate = static_cast<float>(inference_.learning_rate()),
+                              .epochs = static_cast<uint16_t>(inference_.learning_epochs())};
+  PatternDetector::FineTuneReport report;
+  if (!detector_.FineTune(capture_.buffer(), o, &report, nullptr)) return lwm2m::CoapCode::kBadRequest;
+  inference_.SetUpdateCount(++updates_);
+  if (report.held_back > 0) {
+    inference_.Set(0, MlInferenceObject::kValidationAccuracy,
+                   static_cast<double>(report.validation_right) / static_cast<double>(report.held_back));
+  }
+  trained_examples_ += report.trained;
+  PublishHeadDelta();
+  return lwm2m::CoapCode::kChanged;
+}
+
+void PatternDetectorApp::PublishHeadDelta() {
+  HeadDelta d;
+  d.outputs = static_cast<uint16_t>(detector_.head_outputs());
+  d.inputs = static_cast<uint16_t>(detector_.head_inputs());
+  d.examples = static_cast<uint32_t>(trained_examples_);
+  d.values = detector_.HeadWeightDelta();
+  inference_.Set(0, MlInferenceObject::kHeadWeightDelta,
+                 d.values.empty() ? lwm2m::Opaque{} : lwm2m::Opaque(EncodeHeadDelta(d)));
 }
 
 void PatternDetectorApp::AdaptIfDue() {
@@ -105,6 +140,9 @@ lwm2m::CoapCode PatternDetectorApp::ResetToBaseline() {
   collecting_.reset();
   updates_ = 0;
   inference_.SetUpdateCount(0);
+  trained_examples_ = 0;
+  inference_.Set(0, MlInferenceObject::kValidationAccuracy, 0.0);
+  PublishHeadDelta();
   return lwm2m::CoapCode::kChanged;
 }
 

@@ -77,6 +77,26 @@ class ScriptedSource : public SensorSource {
 // A package trained on `labels` (sorted) from synthetic recordings.
 // `same_recordings`: every label gets the first label's motion (a model
 // broken on purpose: it cannot tell its classes apart).
+// The motion a looping script plays at sample j (ScriptedSource at kRateHz).
+inline std::string ScriptTruthAt(const std::vector<std::pair<std::string, double>>& script, uint64_t j) {
+  double cycle = 0;
+  for (const auto& [m, s] : script) cycle += s;
+  const auto period = static_cast<uint64_t>(cycle * double{kRateHz});
+  uint64_t k = j % period, start = 0;
+  for (const auto& [m, s] : script) {
+    const auto n = static_cast<uint64_t>(s * double{kRateHz});
+    if (k < start + n) return m;
+    start += n;
+  }
+  return "";
+}
+
+// Windows right of windows scored.
+struct Accuracy {
+  int right = 0, total = 0;
+  double value() const { return total ? double(right) / total : 0.0; }
+};
+
 inline std::vector<uint8_t> TrainPackage(std::vector<std::string> labels, const std::string& name,
                                          const std::string& version = "1.0.0", bool same_recordings = false) {
   train::Dataset d;

@@ -48,7 +48,8 @@ export function learningPanel(ep: string): LearningPanel {
   const updates = fact("learning-update-count"), buffered = fact("learning-buffered");
   const modeNow = fact("learning-mode-current");
   const modeSel = h("select", { "aria-label": "learning mode", "data-testid": "learning-mode" },
-    h("option", { value: "0" }, "0 off"), h("option", { value: "1" }, "1 re-normalisation"));
+    h("option", { value: "0" }, "0 off"), h("option", { value: "1" }, "1 re-normalisation"),
+    h("option", { value: "2" }, "2 fine-tuning"));
   modeSel.addEventListener("change", () => { void writeResource("learning mode", RES.mode, Number(modeSel.value)); });
   const capture = h("input", { type: "number", class: "n", step: "any", min: 0, max: 1, "aria-label": "capture threshold",
     "data-testid": "learning-capture" });
@@ -120,7 +121,7 @@ export function learningPanel(ep: string): LearningPanel {
         break;
       case RES.mode:
         modeNow.textContent = showValue(v.value); modeNow.dataset.value = String(v.value);
-        if (document.activeElement !== modeSel && (v.value === 0 || v.value === 1)) modeSel.value = String(v.value);
+        if (document.activeElement !== modeSel && (v.value === 0 || v.value === 1 || v.value === 2)) modeSel.value = String(v.value);
         break;
       case RES.capture: if (document.activeElement !== capture) capture.value = String(v.value); break;
       case RES.driftThreshold: if (document.activeElement !== driftThr) driftThr.value = String(v.value); break;

@@ -13,8 +13,17 @@
 //     Measured on simulated motion (device/tests/pattern_detector_test.cc):
 //     a clean sensor peaks near 3.4, a re-mounted (70 degrees) one sits near
 //     7, a 1.6x gain error near 10)
-//   8 Learning Mode (Integer, RW: 0 off, 1 re-normalisation; 2 fine-tuning
-//     and 3 federated are refused (4.00) until the device learns them)
+//   8 Learning Mode (Integer, RW: 0 off, 1 re-normalisation, 2 last-layer
+//     fine-tuning with replay; 3 federated is refused (4.00) until the
+//     device takes part in rounds)
+//   9 Learning Rate (Float, RW, (0, 10], default 0.05)
+//   10 Learning Epochs (Integer, RW, 1..100, default 20)
+//   11 Replay Buffer Size (Integer, RW, 0..1024, default 48: windows of the
+//     original classes; a new size takes effect with the next model)
+//   18 Validation Accuracy (Float: on the labelled windows the last
+//     fine-tuning held back; 0 until one had any)
+//   19 Head Weight Delta (Opaque: the head's change since the package,
+//     device/head_weight_delta.h)
 //   12 Capture Threshold (Float, RW, 0..1, default 0.5: windows less
 //     confident than this, or above the drift threshold, become /33652
 //     Training Samples; device/sample_capture.h)
@@ -26,8 +35,8 @@
 //     labelled ones stay to learn from. 5.03 when the Send cannot go)
 //   20 Update Count (Integer: adaptations since the model or the last reset)
 //   21 Buffered Samples (Integer, observable: /33652 instances held)
-// 0-7, 20 and 21 are read-only. Fine-tuning's resources (9-11, 14, 18, 19)
-// come with it.
+// 0-7, 18-21 are read-only. Teach Label (14) comes with teaching a new
+// pattern.
 #ifndef LWCL_DEVICE_ML_INFERENCE_OBJECT_H_
 #define LWCL_DEVICE_ML_INFERENCE_OBJECT_H_
 
@@ -65,6 +74,14 @@ class MlInferenceObject : public client::SimpleObject {
   static constexpr uint16_t kUpdateCount = 20;
   static constexpr uint16_t kUploadSamples = 17;
   static constexpr uint16_t kBufferedSamples = 21;
+  static constexpr uint16_t kLearningRate = 9;
+  static constexpr uint16_t kLearningEpochs = 10;
+  static constexpr uint16_t kReplayBufferSize = 11;
+  static constexpr uint16_t kValidationAccuracy = 18;
+  static constexpr uint16_t kHeadWeightDelta = 19;
+  static constexpr double kDefaultLearningRate = 0.05;
+  static constexpr int64_t kDefaultLearningEpochs = 20;
+  static constexpr int64_t kDefaultReplayBufferSize = 48;
   static constexpr double kDefaultDriftThreshold = 5.0;
   static constexpr double kDefaultCaptureThreshold = 0.5;
   enum LearningMode : int64_t { kLearningOff = 0, kRenormalization = 1, kFineTuning = 2, kFederated = 3 };
@@ -79,14 +96,18 @@ class MlInferenceObject : public client::SimpleObject {
   void SetBufferedSamples(size_t count);
   int64_t learning_mode() const;
   void SetUpdateCount(uint64_t count);
+  double learning_rate() const { return GetFloat(kLearningRate, kDefaultLearningRate); }
+  int64_t learning_epochs() const { return GetInteger(kLearningEpochs, kDefaultLearningEpochs); }
+  int64_t replay_buffer_size() const { return GetInteger(kReplayBufferSize, kDefaultReplayBufferSize); }
   uint64_t drifted_windows() const { return drifted_windows_; }
   // A Drift Threshold that is not a finite number >= 0, a Capture
-  // Threshold outside 0..1, or a Learning Mode other than 0 or 1, is
-  // refused (4.00).
+  // Threshold outside 0..1, a Learning Mode other than 0, 1 or 2, or a
+  // hyper-parameter outside its range is refused (4.00).
   lwm2m::CoapCode Write(uint16_t iid, const lwm2m::Record& record) override;
 
  private:
   double GetFloat(uint16_t rid, double fallback) const;
+  int64_t GetInteger(uint16_t rid, int64_t fallback) const;
   uint64_t drifted_windows_ = 0;
 };
 

@@ -22,7 +22,11 @@
 //   class-conditional drift score and a forgotten mean confidence) and a
 //   tinyml::Renormalizer (per-class raw feature moments), both reset with
 //   the model; Renormalize runs the model with the normalisation fitted
-//   from them, ResetToBaseline goes back to the package's.
+//   from them, ResetToBaseline goes back to the package's;
+// - FineTune retrains the head from labelled windows and a replay buffer
+//   (tinyml::HeadTuner, filled from the package's golden windows and
+//   confident undrifted windows); ResetToBaseline restores the package's
+//   head too.
 #ifndef LWCL_DEVICE_PATTERN_DETECTOR_H_
 #define LWCL_DEVICE_PATTERN_DETECTOR_H_
 
@@ -38,7 +42,9 @@
 
 #include "device/sensor_source.h"
 #include "tinyml/learn/drift_monitor.h"
+#include "tinyml/learn/head_tuner.h"
 #include "tinyml/learn/renormalizer.h"
+#include "tinyml/learn/sample_buffer.h"
 #include "tinyml/runtime/classifier.h"
 #include "tinyml/package/model_package.h"
 
@@ -53,6 +59,15 @@ struct DetectorOptions {
   float renorm_forgetting = 0.995f;
   float renorm_min_windows = 20.0f;
   float renorm_min_confidence = 0.9f;  // windows below it are not used to re-normalise
+  // Fine-tuning the head (tinyml/learn/head_tuner.h): the replay buffer of
+  // the original classes (the package's golden windows, then windows the
+  // package's head was at least replay_min_confidence sure of while the
+  // device did not look drifted, at most an equal share per class) and how
+  // many labelled windows one fine-tuning takes. Read at LoadModel.
+  size_t replay_windows = 48;
+  size_t tune_windows = 32;
+  float replay_min_confidence = 0.9f;
+  float replay_max_drift = 5.0f;  // a settled drift score above it stops replay capture
   int confirm_windows = 2;  // consecutive windows that start a detection
   int release_windows = 2;  // consecutive other windows that end it
   // The "nothing happening" label; empty: only the built-in names below.
@@ -134,11 +149,34 @@ class PatternDetector {
   // last_result() is this one's until the next window. False when no model
   // is loaded or the size is wrong.
   bool ClassifyStored(std::span<const float> raw, size_t* label);
+  // Fine-tunes the head on the labelled windows of `samples` (raw features,
+  // class indices of this model), one in five held back for validation when
+  // there are five or more, mixed with the replay buffer; then runs the
+  // re-quantised head. False with why (nothing changes) when there is no
+  // labelled window to train on, the head cannot be tuned or training fails.
+  struct FineTuneReport {
+    size_t trained = 0;           // labelled windows trained on
+    size_t replayed = 0;          // replay windows mixed in
+    size_t held_back = 0;         // labelled windows kept for validation
+    size_t validation_right = 0;  // of them, classified as labelled afterwards
+  };
+  bool FineTune(const tinyml::SampleBuffer& samples, const tinyml::TuneOptions& options, FineTuneReport* report,
+                std::string* why);
+  bool fine_tuned() const { return model_ && model_->tuner.tuned(); }
+  size_t replay_count() const { return model_ && model_->tunable ? model_->tuner.replay_count() : 0; }
+  // The head's float change since the package (weights [out][in], then
+  // biases) and its shape; empty when the head cannot be tuned.
+  std::vector<float> HeadWeightDelta() const;
+  size_t head_inputs() const { return model_ ? model_->tuner.inputs() : 0; }
+  size_t head_outputs() const { return model_ ? model_->tuner.outputs() : 0; }
   // The last window's result (valid once classifications() > 0).
   const tinyml::Result& last_result() const { return model_->classifier.result(); }
 
  private:
   void Decide(const tinyml::Result& r);
+  struct Model;
+  void InitTuner(Model& m) const;
+  void KeepForReplay(const tinyml::Result& r);
   void SetActive(std::optional<size_t> label);
 
   DetectorOptions options_;
@@ -154,6 +192,10 @@ class PatternDetector {
     tinyml::DriftMonitor drift;
     std::vector<float> renorm_state;
     tinyml::Renormalizer renorm;
+    std::vector<uint32_t> tuner_arena;
+    tinyml::HeadTuner tuner;
+    bool tunable = false;
+    std::vector<size_t> replay_per_class;
   };
   std::unique_ptr<Model> model_;
   std::vector<std::string> labels_;

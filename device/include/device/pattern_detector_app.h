@@ -17,7 +17,12 @@
 //                            threshold it starts the renormalizer afresh,
 //                            and fits after AppOptions::renorm_collect_windows
 //                            more windows (so the fit sees the drifted
-//                            sensor only)
+//                            sensor only). In mode 2 Adapt Now fine-tunes
+//                            the head on the labelled /33652 windows with
+//                            replay (PatternDetector::FineTune; rate,
+//                            epochs and replay size from /9-/11), sets
+//                            Validation Accuracy /18 and Head Weight
+//                            Delta /19 (head_weight_delta.h)
 //   /33652 Training Sample   the windows kept to learn from
 //                            (sample_capture.h, training_sample_object.h)
 // Every value changes through SimpleObject::Set, so observations fire as
@@ -35,6 +40,7 @@
 
 #include "device/accelerometer_object.h"
 #include "client/registry.h"
+#include "device/head_weight_delta.h"
 #include "device/labelled_check.h"
 #include "device/led.h"
 #include "device/ml_inference_object.h"
@@ -52,7 +58,7 @@ struct AppOptions {
   double accelerometer_period_s = 1.0;  // of sample time, between /3313 updates
   size_t sample_capacity = SampleCapture::kDefaultCapacity;  // /33652 instances at most
   uint64_t renorm_collect_windows = 120;  // windows a drift-triggered re-normalisation waits for
-  int64_t learning_mode = 0;  // /33651/0/8 at start: 0 off, 1 re-normalisation (others are taken as 0)
+  int64_t learning_mode = 0;  // /33651/0/8 at start: 0 off, 1 re-normalisation, 2 fine-tuning (others are taken as 0)
   // Seconds since the Unix epoch for sample timestamps; empty: the system clock.
   std::function<int64_t()> clock;
 };
@@ -103,6 +109,8 @@ class PatternDetectorApp {
   lwm2m::CoapCode UploadSamples();
   void ForgetSample(uint16_t iid);
   lwm2m::CoapCode AdaptNow();
+  lwm2m::CoapCode FineTune();
+  void PublishHeadDelta();
   void AdaptIfDue();
   lwm2m::CoapCode ResetToBaseline();
 
@@ -117,6 +125,7 @@ class PatternDetectorApp {
   SampleSender sender_;
   uint64_t capture_generation_ = 0;
   uint64_t updates_ = 0;  // /33651/0/20
+  uint64_t trained_examples_ = 0;  // labelled windows behind the head delta
   std::optional<uint64_t> collecting_;  // windows since a drift-triggered re-normalisation began  // one per model: an answer to an older Upload is ignored
   uint64_t samples_ = 0;
   uint64_t accelerometer_every_ = 26;
