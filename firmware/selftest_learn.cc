@@ -5,8 +5,11 @@
 // fit gains exactly twice those of the originals (every vote moves by
 // log10 2, so the medians do too: float rounding only); windows half a
 // within-class spread off their centroids score a drift of 0.5; a bounded
-// buffer keeps the newest windows. It also states the
-// learner's RAM for this model (learner_state=<bytes>).
+// buffer keeps the newest windows; the head tuner, trained on the model's
+// own classes of the windows, moves the head (a finite, non-zero delta) and
+// its re-quantised head, run by the classifier, keeps every window's class
+// and gains confidence. It also states the learner's RAM for this model
+// (learner_state=<bytes>).
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +18,7 @@
 #include "selftest_dataset.h"
 #include "selftest_suites.h"
 #include "tinyml/learn/drift_monitor.h"
+#include "tinyml/learn/head_tuner.h"
 #include "tinyml/learn/renormalizer.h"
 #include "tinyml/learn/sample_buffer.h"
 #include "tinyml/runtime/classifier.h"
@@ -45,6 +49,8 @@ float g_renorm_state[2][kMaxClasses * kMaxFeatures + kMaxClasses + 2 * kMaxFeatu
 float g_drift_state[kMaxFeatures];
 float g_buffer_features[kBufferSlots * kMaxFeatures];
 tinyml::SampleInfo g_buffer_slots[kBufferSlots];
+alignas(8) uint8_t g_tuner_arena[4096];
+float g_delta[kMaxFeatures * kMaxClasses + kMaxClasses];
 
 bool Classify(SelftestChecks& checks, const SelftestWindow& w, float gain, size_t set, size_t index) {
   if (!checks.True(w.sample_count <= kMaxSamples, "learn.window_fits")) return false;
@@ -132,6 +138,54 @@ void CheckSampleBuffer(SelftestChecks& checks, size_t windows) {
   }
 }
 
+void CheckHeadTuner(SelftestChecks& checks, size_t windows) {
+  const size_t f = g_package.feature_count;
+  const tinyml::LayerView& head = g_package.layers[g_package.layer_count - 1];
+  const size_t bytes = tinyml::HeadTuner::ArenaBytes(head, 0, kMaxWindows);
+  const size_t values = size_t{head.in} * head.out + head.out;
+  if (!checks.True(bytes <= sizeof(g_tuner_arena) && values <= sizeof(g_delta) / sizeof(float),
+                   "learn.tuner_fits")) {
+    return;
+  }
+  tinyml::HeadTuner tuner;
+  if (!checks.StatusOk(tuner.Init(head, Span<uint8_t>(g_tuner_arena, bytes), 0, kMaxWindows), "learn.tuner_init")) {
+    return;
+  }
+  float before = 0.0f;
+  for (size_t w = 0; w < windows; ++w) {
+    tinyml::Result r;
+    if (!checks.StatusOk(g_classifier.ClassifyFeatures(Span<const float>(g_raw[0][w], f), &r), "learn.tuner_input") ||
+        !checks.StatusOk(tuner.AddFresh(g_classifier.head_input(), g_label[w]), "learn.tuner_add")) {
+      return;
+    }
+    before += r.confidence;
+  }
+  tinyml::TuneOptions options;
+  options.learning_rate = 0.05f;
+  options.epochs = 10;
+  if (!checks.StatusOk(tuner.Train(options), "learn.tuner_train") ||
+      !checks.StatusOk(tuner.WeightDelta(Span<float>(g_delta, values)), "learn.tuner_delta") ||
+      !checks.StatusOk(g_classifier.SetHead(&tuner.head()), "learn.tuner_set_head")) {
+    return;
+  }
+  float norm = 0.0f;
+  for (size_t i = 0; i < values; ++i) norm += g_delta[i] * g_delta[i];
+  checks.True(std::isfinite(norm) && norm > 0.0f, "learn.tuner_moved");
+  float after = 0.0f;
+  size_t kept = 0;
+  for (size_t w = 0; w < windows; ++w) {
+    tinyml::Result r;
+    if (!checks.StatusOk(g_classifier.ClassifyFeatures(Span<const float>(g_raw[0][w], f), &r), "learn.tuner_classify")) {
+      break;
+    }
+    kept += r.label == g_label[w];
+    after += r.confidence;
+  }
+  checks.True(kept == windows, "learn.tuner_keeps_classes");
+  checks.True(after >= before, "learn.tuner_gains_confidence");
+  checks.StatusOk(g_classifier.SetHead(nullptr), "learn.tuner_restore");
+}
+
 }  // namespace
 
 void RunLearningChecks(SelftestChecks& checks) {
@@ -161,13 +215,16 @@ void RunLearningChecks(SelftestChecks& checks) {
   }
   CheckDriftMonitor(checks, windows);
   CheckSampleBuffer(checks, windows);
-  // RAM the learner adds for this model, the sample buffer (32 windows) included.
+  CheckHeadTuner(checks, windows);
+  // RAM the learner adds for this model: the sample buffer (32 windows) and
+  // the head tuner (48 replay, 32 labelled windows) included.
   const size_t f = g_package.feature_count;
   const size_t learner = sizeof(float) * (tinyml::Renormalizer::StateFloats(g_package) +
                                           tinyml::DriftMonitor::StateFloats(f) +
                                           tinyml::SampleBuffer::FeatureFloats(f, 32)) +
                          sizeof(tinyml::SampleInfo) * 32 + sizeof(tinyml::Renormalizer) +
-                         sizeof(tinyml::DriftMonitor) + sizeof(tinyml::SampleBuffer);
+                         sizeof(tinyml::DriftMonitor) + sizeof(tinyml::SampleBuffer) + sizeof(tinyml::HeadTuner) +
+                         tinyml::HeadTuner::ArenaBytes(g_package.layers[g_package.layer_count - 1], 48, 32);
   LogLine().Str("learner_state=").Uint(static_cast<uint32_t>(learner)).Print();
 }
 
