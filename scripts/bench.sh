@@ -42,6 +42,13 @@ if [ -n "$pkg" ]; then
     a=$(count "$mode" 0); b=$(count "$mode" "$n")
     printf '| %-6s | %14d |\n' "$mode" $(( (b - a) / n ))
   done | tee "$out/callgrind.md"
+  # Fine-tuning the head: one Train over one labelled window, 1 or 100 epochs.
+  m=20
+  t1=$(( ($(count tune1 "$m") - $(count tune1 0)) / m ))
+  t100=$(( ($(count tune100 "$m") - $(count tune100 0)) / m ))
+  step=$(( (t100 - t1) / 99 ))
+  echo "head fine-tuning: one SGD step $step instructions, re-quantising the head $(( t1 - step ))" |
+    tee -a "$out/callgrind.md"
 fi
 
 echo

@@ -3,11 +3,14 @@
 // wall time). scripts/bench.sh runs it at two window counts and reports the
 // difference per window, which cancels start-up and package reading.
 //
-//   tinyml_window_cost PACKAGE dsp|int8|float WINDOWS
+//   tinyml_window_cost PACKAGE dsp|int8|float|tune1|tune100 WINDOWS
 //
 // dsp: spectral features only; int8: the device's full path (features,
 // normalisation, int8 network, softmax, anomaly); float: features plus the
-// same network with dequantised float weights (what a float build would run).
+// same network with dequantised float weights (what a float build would run);
+// tune1 / tune100: one HeadTuner::Train on the package's head over one
+// labelled window, 1 or 100 epochs, per count (so a step costs
+// (tune100 - tune1) / 99 and a re-quantisation about tune1 - one step).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +22,7 @@
 
 #include "tinyml/runtime/classifier.h"
 #include "tinyml/kernels/dense.h"
+#include "tinyml/learn/head_tuner.h"
 #include "tinyml/runtime/memory_plan.h"
 #include "tinyml/package/model_package.h"
 #include "tinyml/kernels/softmax.h"
@@ -52,7 +56,7 @@ std::vector<FloatLayer> Dequantize(const PackageView& p) {
 
 int main(int argc, char** argv) {
   if (argc != 4) {
-    std::fprintf(stderr, "usage: %s PACKAGE dsp|int8|float WINDOWS\n", argv[0]);
+    std::fprintf(stderr, "usage: %s PACKAGE dsp|int8|float|tune1|tune100 WINDOWS\n", argv[0]);
     return 2;
   }
   std::ifstream in(argv[1], std::ios::binary);
@@ -83,6 +87,26 @@ int main(int argc, char** argv) {
   std::vector<float> act_a(kMaxLayerWidth), act_b(kMaxLayerWidth), probs(p.label_count);
 
   float sink = 0.0f;
+  if (mode == "tune1" || mode == "tune100") {
+    const LayerView& head = p.layers[p.layer_count - 1];
+    std::vector<uint32_t> tuner_arena(HeadTuner::ArenaBytes(head, 0, 1) / 4 + 1);
+    HeadTuner tuner;
+    Result r;
+    if (tuner.Init(head, {reinterpret_cast<uint8_t*>(tuner_arena.data()), tuner_arena.size() * 4}, 0, 1) !=
+            Status::kOk ||
+        c.ClassifyWindow({window.data(), window.size()}, &r) != Status::kOk ||
+        tuner.AddFresh(c.head_input(), (r.label + 1) % p.label_count) != Status::kOk) {
+      return 1;
+    }
+    TuneOptions o;
+    o.epochs = mode == "tune1" ? 1 : 100;
+    for (long w = 0; w < windows; ++w) {
+      if (tuner.Train(o) != Status::kOk) return 1;
+      sink += tuner.head().weight_scales[0];
+    }
+    std::printf("%s %ld trains, checksum %.6g\n", mode.c_str(), windows, static_cast<double>(sink));
+    return 0;
+  }
   for (long w = 0; w < windows; ++w) {
     window[0] += 1e-3f;  // defeat any caching of identical work
     if (mode == "int8") {
