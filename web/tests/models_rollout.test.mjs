@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
-  BASE, COAP, FLEET_KEY, LWCL, SCRATCH, api, launch, lwcl, newPage, screenshot, startLwcl, until, withToken,
+  BASE, COAP, FLEET_KEY, LWCL, SCRATCH, TOKEN, api, launch, lwcl, newPage, screenshot, startLwcl, until, withToken,
 } from "./helpers.mjs";
 
 const PREFIX = "lwcl-ro-";
@@ -63,6 +63,20 @@ before(async () => {
     "--patterns", "idle,wave", "--spread", "0.3", "--status-every", "5", "--duration", "240"], join(dir, "fleet.log"));
   await until(`${DEVICES} ${PREFIX}* devices registered`, async () =>
     (await api("devices")).filter((d) => d.registered && d.endpoint.startsWith(PREFIX)).length === DEVICES, 30000);
+  // A rollout's confidence baseline is each device's own mean confidence
+  // (/33651/0/6), which exists once it has classified a window: wait for
+  // that, or a device still on its first window has no baseline to show.
+  await until(`${DEVICES} ${PREFIX}* devices classified a window`, async () => {
+    for (let i = 0; i < DEVICES; ++i) {
+      const r = await api(`devices/${PREFIX}${i}/read`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...(TOKEN ? { Authorization: `Bearer ${TOKEN}` } : {}) },
+        body: JSON.stringify({ path: "/33651/0/5" }),
+      });
+      if (r.code !== "2.05" || !(r.values?.[0]?.value > 0)) return false;
+    }
+    return true;
+  }, 30000, 500);
   browser = await launch();
   page = await newPage(browser);
   page.on("dialog", (d) => d.accept());  // the confirm() of delete and abort
