@@ -36,6 +36,24 @@ struct Int8TestLayer {
   std::vector<int8_t> weights;
   std::vector<float> weight_scales;
   std::vector<int32_t> bias, multiplier, shift;
+
+  // A view of this layer, valid while it lives.
+  tinyml::LayerView View() const {
+    tinyml::LayerView d;
+    d.in = in;
+    d.out = out;
+    d.relu = relu;
+    d.input_scale = input_scale;
+    d.input_zero_point = input_zero_point;
+    d.output_scale = output_scale;
+    d.output_zero_point = output_zero_point;
+    d.weights = {weights.data(), weights.size()};
+    d.weight_scales = {weight_scales.data(), weight_scales.size()};
+    d.bias = {bias.data(), bias.size()};
+    d.multiplier = {multiplier.data(), multiplier.size()};
+    d.shift = {shift.data(), shift.size()};
+    return d;
+  }
 };
 
 struct Int8TestModel {
@@ -66,22 +84,7 @@ struct Int8TestModel {
     v.centroids = Of(centroids);
     v.anomaly_radius = anomaly_radius;
     v.layer_count = layers.size();
-    for (size_t l = 0; l < layers.size(); ++l) {
-      const Int8TestLayer& s = layers[l];
-      tinyml::LayerView& d = v.layers[l];
-      d.in = s.in;
-      d.out = s.out;
-      d.relu = s.relu;
-      d.input_scale = s.input_scale;
-      d.input_zero_point = s.input_zero_point;
-      d.output_scale = s.output_scale;
-      d.output_zero_point = s.output_zero_point;
-      d.weights = Of(s.weights);
-      d.weight_scales = Of(s.weight_scales);
-      d.bias = Of(s.bias);
-      d.multiplier = Of(s.multiplier);
-      d.shift = Of(s.shift);
-    }
+    for (size_t l = 0; l < layers.size(); ++l) v.layers[l] = layers[l].View();
     return v;
   }
 

@@ -81,11 +81,7 @@ int64_t MlInferenceObject::GetInteger(uint16_t rid, int64_t fallback) const {
   return i != nullptr ? *i : fallback;
 }
 
-int64_t MlInferenceObject::learning_mode() const {
-  const std::optional<lwm2m::Value> v = Get(0, kLearningMode);
-  const int64_t* i = v ? std::get_if<int64_t>(&*v) : nullptr;
-  return i != nullptr ? *i : kLearningOff;
-}
+int64_t MlInferenceObject::learning_mode() const { return GetInteger(kLearningMode, kLearningOff); }
 
 lwm2m::CoapCode MlInferenceObject::Write(uint16_t iid, const lwm2m::Record& record) {
   if (record.path.resource() == kDriftThreshold) {

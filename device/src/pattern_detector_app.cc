@@ -47,11 +47,7 @@ bool PatternDetectorApp::LoadModel(std::span<const uint8_t> package, std::string
   // Samples belong to the model that classified them.
   capture_.Reset(p.feature_count);
   ++capture_generation_;
-  updates_ = 0;
-  inference_.SetUpdateCount(0);
-  trained_examples_ = 0;
-  inference_.Set(0, MlInferenceObject::kValidationAccuracy, 0.0);
-  PublishHeadDelta();
+  ForgetAdaptations();
   training_samples_.Clear();
   inference_.SetBufferedSamples(0);
   const double every = std::round(static_cast<double>(p.dsp.sample_rate_hz) * options_.accelerometer_period_s);
@@ -138,12 +134,16 @@ void PatternDetectorApp::AdaptIfDue() {
 lwm2m::CoapCode PatternDetectorApp::ResetToBaseline() {
   detector_.ResetToBaseline();
   collecting_.reset();
+  ForgetAdaptations();
+  return lwm2m::CoapCode::kChanged;
+}
+
+void PatternDetectorApp::ForgetAdaptations() {
   updates_ = 0;
   inference_.SetUpdateCount(0);
   trained_examples_ = 0;
   inference_.Set(0, MlInferenceObject::kValidationAccuracy, 0.0);
   PublishHeadDelta();
-  return lwm2m::CoapCode::kChanged;
 }
 
 void PatternDetectorApp::Capture() {

@@ -47,12 +47,9 @@ bool PatternDetector::FineTune(const tinyml::SampleBuffer& samples, const tinyml
   Model& m = *model_;
   // Labelled windows, oldest first; every fifth held back once there are five.
   std::vector<size_t> slots;
-  for (size_t slot = 0; slot < samples.capacity(); ++slot) {
+  for (size_t slot = 0; slot < samples.capacity() && samples.feature_count() == m.view.feature_count; ++slot) {
     const int16_t label = samples.used(slot) ? samples.info(slot).label : tinyml::SampleBuffer::kUnlabelled;
-    if (label >= 0 && static_cast<size_t>(label) < labels_.size() &&
-        samples.feature_count() == m.view.feature_count) {
-      slots.push_back(slot);
-    }
+    if (label >= 0 && static_cast<size_t>(label) < labels_.size()) slots.push_back(slot);
   }
   std::sort(slots.begin(), slots.end(),
             [&](size_t a, size_t b) { return samples.info(a).sequence < samples.info(b).sequence; });
@@ -85,12 +82,11 @@ bool PatternDetector::FineTune(const tinyml::SampleBuffer& samples, const tinyml
     if (why) *why = "the tuned head was refused";
     return false;
   }
-  rep.replayed = m.tuner.replay_count();
   rep.held_back = validation.size();
   for (size_t slot : validation) {
-    tinyml::Result r;
-    if (m.classifier.ClassifyFeatures(samples.features(slot), &r) == tinyml::Status::kOk &&
-        r.label == static_cast<size_t>(samples.info(slot).label)) {
+    size_t got = 0;
+    const tinyml::Span<const float> f = samples.features(slot);
+    if (ClassifyStored({f.data, f.size}, &got) && got == static_cast<size_t>(samples.info(slot).label)) {
       ++rep.validation_right;
     }
   }

@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "int8_test_models.h"
 #include "tinyml/kernels/quantization.h"
 #include "tinyml/learn/head_tuner.h"
 
@@ -20,35 +21,27 @@ using lwcl::tinyml::TuneOptions;
 
 constexpr uint16_t kIn = 16, kOut = 5;
 
-struct RandomHead {
-  RandomHead() {
-    std::mt19937 rng(7);
-    std::uniform_int_distribution<int> w(-127, 127);
-    for (size_t j = 0; j < size_t{kIn} * kOut; ++j) weights.push_back(static_cast<int8_t>(w(rng)));
-    for (size_t o = 0; o < kOut; ++o) {
-      scales.push_back(0.01f);
-      bias.push_back(w(rng) * 10);
-      int32_t m = 0, s = 0;
-      lwcl::tinyml::QuantizeMultiplier(0.05 * 0.01 / 0.1, &m, &s);
-      mult.push_back(m);
-      shift.push_back(s);
-    }
-    view.in = kIn;
-    view.out = kOut;
-    view.input_scale = 0.05f;
-    view.input_zero_point = -128;
-    view.output_scale = 0.1f;
-    view.weights = {weights.data(), weights.size()};
-    view.weight_scales = {scales.data(), scales.size()};
-    view.bias = {bias.data(), bias.size()};
-    view.multiplier = {mult.data(), mult.size()};
-    view.shift = {shift.data(), shift.size()};
+// The default motion model's head shape with random int8 weights.
+lwcl::testing::Int8TestLayer RandomHead() {
+  lwcl::testing::Int8TestLayer l;
+  l.in = kIn;
+  l.out = kOut;
+  l.input_scale = 0.05f;
+  l.input_zero_point = -128;
+  l.output_scale = 0.1f;
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> w(-127, 127);
+  for (size_t j = 0; j < size_t{kIn} * kOut; ++j) l.weights.push_back(static_cast<int8_t>(w(rng)));
+  for (size_t o = 0; o < kOut; ++o) {
+    l.weight_scales.push_back(0.01f);
+    l.bias.push_back(w(rng) * 10);
+    int32_t m = 0, s = 0;
+    lwcl::tinyml::QuantizeMultiplier(0.05 * 0.01 / 0.1, &m, &s);
+    l.multiplier.push_back(m);
+    l.shift.push_back(s);
   }
-  std::vector<int8_t> weights;
-  std::vector<float> scales;
-  std::vector<int32_t> bias, mult, shift;
-  LayerView view;
-};
+  return l;
+}
 
 // A tuner over `head` holding `fresh` labelled and `replay` replay examples.
 struct Loaded {
@@ -72,25 +65,25 @@ struct Loaded {
 
 // 100 epochs over one example: 100 SGD steps and one re-quantisation per
 // iteration; the per-step time is the iteration time / 100.
-void BM_HeadTunerSgdStep(benchmark::State& state) {
-  const RandomHead head;
-  Loaded l(head.view, 0, 1);
+// Trains from the package's head each iteration; counts `steps` SGD steps per iteration.
+void TrainRepeatedly(benchmark::State& state, size_t replay, size_t fresh, const TuneOptions& o, int64_t steps) {
+  const lwcl::testing::Int8TestLayer head = RandomHead();
+  const LayerView view = head.View();  // the tuner keeps a pointer to it
+  Loaded l(view, replay, fresh);
   for (auto _ : state) {
     l.tuner.Reset();
-    if (l.tuner.Train({.learning_rate = 0.01f, .epochs = 100}) != Status::kOk) state.SkipWithError("train failed");
+    if (l.tuner.Train(o) != Status::kOk) state.SkipWithError("train failed");
   }
-  state.SetItemsProcessed(state.iterations() * 100);
+  state.SetItemsProcessed(state.iterations() * steps);
+}
+
+void BM_HeadTunerSgdStep(benchmark::State& state) {
+  TrainRepeatedly(state, 0, 1, {.learning_rate = 0.01f, .epochs = 100}, 100);
 }
 BENCHMARK(BM_HeadTunerSgdStep);
 
 void BM_HeadTunerAdaptation(benchmark::State& state) {
-  const RandomHead head;
-  Loaded l(head.view, 48, 20);
-  for (auto _ : state) {
-    l.tuner.Reset();
-    if (l.tuner.Train({.learning_rate = 0.05f, .epochs = 20}) != Status::kOk) state.SkipWithError("train failed");
-  }
-  state.SetItemsProcessed(state.iterations() * 20 * 68);
+  TrainRepeatedly(state, 48, 20, {.learning_rate = 0.05f, .epochs = 20}, 20 * 68);
 }
 BENCHMARK(BM_HeadTunerAdaptation)->Unit(benchmark::kMicrosecond);
 

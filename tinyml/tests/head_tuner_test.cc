@@ -12,6 +12,7 @@
 #include <random>
 #include <vector>
 
+#include "int8_test_models.h"
 #include "tinyml/kernels/dense.h"
 #include "tinyml/kernels/quantization.h"
 
@@ -24,30 +25,23 @@ namespace {
 struct Head {
   Head() {
     const float w[3][4] = {{1.0f, -0.5f, -0.5f, -0.5f}, {-0.5f, 1.0f, -0.5f, -0.5f}, {-0.5f, -0.5f, 0.6f, 0.6f}};
+    l.in = 4;
+    l.out = 3;
+    l.input_scale = 0.05f;
+    l.input_zero_point = -128;
+    l.output_scale = 0.04f;
     for (size_t o = 0; o < 3; ++o) {
-      scales.push_back(1.0f / 127.0f);
-      for (size_t i = 0; i < 4; ++i) weights.push_back(static_cast<int8_t>(std::lround(w[o][i] * 127.0f)));
-      bias.push_back(static_cast<int32_t>(std::lround(0.1 / (0.05 * (1.0 / 127.0)))));
+      l.weight_scales.push_back(1.0f / 127.0f);
+      for (size_t i = 0; i < 4; ++i) l.weights.push_back(static_cast<int8_t>(std::lround(w[o][i] * 127.0f)));
+      l.bias.push_back(static_cast<int32_t>(std::lround(0.1 / (0.05 * (1.0 / 127.0)))));
       int32_t m = 0, s = 0;
       EXPECT_EQ(QuantizeMultiplier(0.05 * (1.0 / 127.0) / 0.04, &m, &s), Status::kOk);
-      mult.push_back(m);
-      shift.push_back(s);
+      l.multiplier.push_back(m);
+      l.shift.push_back(s);
     }
-    view.in = 4;
-    view.out = 3;
-    view.input_scale = 0.05f;
-    view.input_zero_point = -128;
-    view.output_scale = 0.04f;
-    view.output_zero_point = 0;
-    view.weights = {weights.data(), weights.size()};
-    view.weight_scales = {scales.data(), scales.size()};
-    view.bias = {bias.data(), bias.size()};
-    view.multiplier = {mult.data(), mult.size()};
-    view.shift = {shift.data(), shift.size()};
+    view = l.View();
   }
-  std::vector<int8_t> weights;
-  std::vector<float> scales;
-  std::vector<int32_t> bias, mult, shift;
+  testing::Int8TestLayer l;
   LayerView view;
 };
 
@@ -142,9 +136,9 @@ TEST(HeadTunerTest, OneStepIsTheCrossEntropyGradientStep) {
   for (size_t i = 0; i < 4; ++i) x[i] = 0.05 * (x8[i] + 128);
   double zmax = -1e300, sum = 0.0;
   for (size_t o = 0; o < 3; ++o) {
-    z[o] = b[o] = h.bias[o] * 0.05 * static_cast<double>(h.scales[o]);
+    z[o] = b[o] = h.l.bias[o] * 0.05 * static_cast<double>(h.l.weight_scales[o]);
     for (size_t i = 0; i < 4; ++i) {
-      w[o][i] = h.weights[o * 4 + i] * static_cast<double>(h.scales[o]);
+      w[o][i] = h.l.weights[o * 4 + i] * static_cast<double>(h.l.weight_scales[o]);
       z[o] += w[o][i] * x[i];
     }
     zmax = std::fmax(zmax, z[o]);

@@ -156,7 +156,6 @@ class PatternDetector {
   // labelled window to train on, the head cannot be tuned or training fails.
   struct FineTuneReport {
     size_t trained = 0;           // labelled windows trained on
-    size_t replayed = 0;          // replay windows mixed in
     size_t held_back = 0;         // labelled windows kept for validation
     size_t validation_right = 0;  // of them, classified as labelled afterwards
   };

@@ -111,6 +111,8 @@ class PatternDetectorApp {
   lwm2m::CoapCode AdaptNow();
   lwm2m::CoapCode FineTune();
   void PublishHeadDelta();
+  // Update Count, Validation Accuracy and the head delta back to a fresh model's.
+  void ForgetAdaptations();
   void AdaptIfDue();
   lwm2m::CoapCode ResetToBaseline();
 
