@@ -20,6 +20,8 @@ void RegisterFleetCommand(CLI::App& app);
 void RegisterModelsCommands(CLI::App& app);
 // `lwcl delta` (delta_command.cc).
 void RegisterDeltaCommand(CLI::App& app);
+// `lwcl continual`, the continual-learning benchmark (continual_command.cc).
+void RegisterContinualCommand(CLI::App& app);
 
 }  // namespace lwcl::apps
 

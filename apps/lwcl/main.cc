@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   lwcl::apps::RegisterFleetCommand(app);
   lwcl::apps::RegisterModelsCommands(app);
   lwcl::apps::RegisterDeltaCommand(app);
+  lwcl::apps::RegisterContinualCommand(app);
 
   // Logs go to stderr so a command's stdout stays clean for its output.
   auto logger = spdlog::stderr_color_mt("lwcl");

@@ -54,6 +54,11 @@ bool PatternDetector::FineTune(const tinyml::SampleBuffer& samples, const tinyml
   std::sort(slots.begin(), slots.end(),
             [&](size_t a, size_t b) { return samples.info(a).sequence < samples.info(b).sequence; });
   const bool hold_back = slots.size() >= 5;
+  std::vector<size_t> training;
+  for (size_t k = 0; k < slots.size(); ++k) {
+    if (!(hold_back && k % 5 == 4)) training.push_back(slots[k]);
+  }
+  RenormalizeFromLabelled(samples, training);
   FineTuneReport rep;
   m.tuner.ClearFresh();
   std::vector<size_t> validation;
@@ -92,6 +97,51 @@ bool PatternDetector::FineTune(const tinyml::SampleBuffer& samples, const tinyml
   }
   if (report) *report = rep;
   return true;
+}
+
+// The labelled windows' true classes make the renormaliser's class means
+// exact where its own guesses, under a drift, are not. Tried only when every
+// labelled class has enough windows, and kept only when the running head
+// gets at least as many of them right with it: what a gain error did is
+// undone, but a drift the renormaliser's model does not cover (a rate
+// error moves power between bins, not by one gain) is left to the head.
+void PatternDetector::RenormalizeFromLabelled(const tinyml::SampleBuffer& samples, const std::vector<size_t>& slots) {
+  Model& m = *model_;
+  if (options_.tune_renorm_min_windows <= 0.0f || slots.empty()) return;
+  const auto right = [&] {
+    size_t n = 0, got = 0;
+    for (size_t slot : slots) {
+      const tinyml::Span<const float> f = samples.features(slot);
+      n += ClassifyStored({f.data, f.size}, &got) && got == static_cast<size_t>(samples.info(slot).label) ? 1 : 0;
+    }
+    return n;
+  };
+  const size_t before = right();
+  const tinyml::Span<const float> in_force_mean = m.classifier.feature_mean();
+  const tinyml::Span<const float> in_force_std = m.classifier.feature_std();
+  std::vector<float> mean(in_force_mean.data, in_force_mean.data + in_force_mean.size);
+  std::vector<float> std(in_force_std.data, in_force_std.data + in_force_std.size);
+  m.renorm.Reset();
+  for (size_t slot : slots) m.renorm.Observe(samples.features(slot), static_cast<size_t>(samples.info(slot).label));
+  for (size_t slot : slots) {
+    if (m.renorm.weight(static_cast<size_t>(samples.info(slot).label)) < options_.tune_renorm_min_windows) return;
+  }
+  if (m.renorm.Fit(options_.tune_renorm_min_windows) != tinyml::Status::kOk) return;
+  if (m.classifier.SetNormalization(m.renorm.mean(), m.renorm.std()) != tinyml::Status::kOk) return;
+  if (right() < before) {
+    // Back to what was in force (the renormaliser's arrays now hold the refused fit).
+    m.held_mean = std::move(mean);
+    m.held_std = std::move(std);
+    if (renormalized_) {
+      (void)m.classifier.SetNormalization({m.held_mean.data(), m.held_mean.size()},
+                                          {m.held_std.data(), m.held_std.size()});
+    } else {
+      (void)m.classifier.SetNormalization({}, {});
+    }
+    return;
+  }
+  m.drift.Reset();
+  renormalized_ = true;
 }
 
 std::vector<float> PatternDetector::HeadWeightDelta() const {

@@ -80,7 +80,7 @@ class MlInferenceObject : public client::SimpleObject {
   static constexpr uint16_t kValidationAccuracy = 18;
   static constexpr uint16_t kHeadWeightDelta = 19;
   static constexpr double kDefaultLearningRate = 0.05;
-  static constexpr int64_t kDefaultLearningEpochs = 20;
+  static constexpr int64_t kDefaultLearningEpochs = 50;
   static constexpr int64_t kDefaultReplayBufferSize = 48;
   static constexpr double kDefaultDriftThreshold = 5.0;
   static constexpr double kDefaultCaptureThreshold = 0.5;

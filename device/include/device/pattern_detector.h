@@ -68,6 +68,10 @@ struct DetectorOptions {
   size_t tune_windows = 32;
   float replay_min_confidence = 0.9f;
   float replay_max_drift = 5.0f;  // a settled drift score above it stops replay capture
+  // FineTune first fits the normalisation to the labelled windows it trains
+  // on (their true classes, not the model's guesses), when every labelled
+  // class has at least this many; 0 = never.
+  float tune_renorm_min_windows = 3.0f;
   int confirm_windows = 2;  // consecutive windows that start a detection
   int release_windows = 2;  // consecutive other windows that end it
   // The "nothing happening" label; empty: only the built-in names below.
@@ -152,7 +156,11 @@ class PatternDetector {
   // Fine-tunes the head on the labelled windows of `samples` (raw features,
   // class indices of this model), one in five held back for validation when
   // there are five or more, mixed with the replay buffer; then runs the
-  // re-quantised head. False with why (nothing changes) when there is no
+  // re-quantised head. Before training, the normalisation is re-fitted to
+  // the training windows with their assigned classes (tune_renorm_min_windows):
+  // what a gain error did to the features is undone before the head learns
+  // the rest; a fit under which the running head gets fewer of those
+  // windows right than under the normalisation in force is turned down. False with why (nothing changes) when there is no
   // labelled window to train on, the head cannot be tuned or training fails.
   struct FineTuneReport {
     size_t trained = 0;           // labelled windows trained on
@@ -176,6 +184,7 @@ class PatternDetector {
   struct Model;
   void InitTuner(Model& m) const;
   void KeepForReplay(const tinyml::Result& r);
+  void RenormalizeFromLabelled(const tinyml::SampleBuffer& samples, const std::vector<size_t>& slots);
   void SetActive(std::optional<size_t> label);
 
   DetectorOptions options_;
@@ -191,6 +200,9 @@ class PatternDetector {
     tinyml::DriftMonitor drift;
     std::vector<float> renorm_state;
     tinyml::Renormalizer renorm;
+    // A normalisation kept in force after a re-fit was turned down (the
+    // renormaliser's own arrays then hold the refused fit).
+    std::vector<float> held_mean, held_std;
     std::vector<uint32_t> tuner_arena;
     tinyml::HeadTuner tuner;
     bool tunable = false;

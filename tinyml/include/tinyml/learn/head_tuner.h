@@ -43,7 +43,7 @@ namespace lwcl::tinyml {
 
 struct TuneOptions {
   float learning_rate = 0.05f;  // (0, 10]
-  uint16_t epochs = 20;         // 1..100
+  uint16_t epochs = 50;         // 1..100
 };
 
 class HeadTuner {
