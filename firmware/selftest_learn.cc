@@ -186,6 +186,57 @@ void CheckHeadTuner(SelftestChecks& checks, size_t windows) {
   checks.StatusOk(g_classifier.SetHead(nullptr), "learn.tuner_restore");
 }
 
+// Teaching a new pattern: the windows of class 0 are called a new class
+// (the package's label_count), the head grows an output for it, learns it
+// from those windows while the others keep theirs, and the classifier (its
+// arena planned for one extra class) runs the wider head.
+void CheckTeaching(SelftestChecks& checks, size_t windows) {
+  const size_t f = g_package.feature_count;
+  const size_t taught = g_package.label_count;
+  const tinyml::LayerView& head = g_package.layers[g_package.layer_count - 1];
+  const size_t bytes = tinyml::HeadTuner::ArenaBytes(head, 0, kMaxWindows, 1);
+  if (!checks.True(bytes <= sizeof(g_tuner_arena), "teach.tuner_fits")) return;
+  tinyml::HeadTuner tuner;
+  if (!checks.StatusOk(tuner.Init(head, Span<uint8_t>(g_tuner_arena, bytes), 0, kMaxWindows, 1), "teach.init") ||
+      !checks.StatusOk(tuner.AddOutput(), "teach.add_output")) {
+    return;
+  }
+  checks.True(tuner.AddOutput() == tinyml::Status::kBufferTooSmall, "teach.label_limit");
+  size_t novel = 0;
+  for (size_t w = 0; w < windows; ++w) {
+    tinyml::Result r;
+    const size_t label = g_label[w] == 0 ? taught : g_label[w];
+    novel += label == taught;
+    if (!checks.StatusOk(g_classifier.ClassifyFeatures(Span<const float>(g_raw[0][w], f), &r), "teach.input") ||
+        !checks.StatusOk(tuner.AddFresh(g_classifier.head_input(), label), "teach.add")) {
+      return;
+    }
+  }
+  if (novel == 0 || novel == windows) {
+    LogLine().Str("learn: teaching needs windows of class 0 and of another class").Print();
+    return;
+  }
+  tinyml::TuneOptions options;
+  options.learning_rate = 0.05f;
+  options.epochs = 20;
+  if (!checks.StatusOk(tuner.Train(options), "teach.train") ||
+      !checks.True(tuner.head().out == taught + 1, "teach.wider_head") ||
+      !checks.StatusOk(g_classifier.SetHead(&tuner.head()), "teach.set_head")) {
+    return;
+  }
+  size_t right = 0;
+  for (size_t w = 0; w < windows; ++w) {
+    tinyml::Result r;
+    if (!checks.StatusOk(g_classifier.ClassifyFeatures(Span<const float>(g_raw[0][w], f), &r), "teach.classify")) {
+      break;
+    }
+    right += r.label == (g_label[w] == 0 ? taught : g_label[w]);
+    checks.True(r.probabilities.size == taught + 1, "teach.probabilities");
+  }
+  checks.True(right == windows, "teach.learned");
+  checks.StatusOk(g_classifier.SetHead(nullptr), "teach.restore");
+}
+
 }  // namespace
 
 void RunLearningChecks(SelftestChecks& checks) {
@@ -194,11 +245,12 @@ void RunLearningChecks(SelftestChecks& checks) {
                        "learn.read_package")) {
     return;
   }
-  const size_t required = tinyml::RequiredArenaBytes(g_package);
+  // Room for one class taught on the device (CheckTeaching).
+  const size_t required = tinyml::RequiredArenaBytes(g_package, 1);
   if (!checks.True(required > 0 && required <= sizeof(g_arena), "learn.arena_fits") ||
       !checks.True(g_package.feature_count <= kMaxFeatures && g_package.label_count <= kMaxClasses,
                    "learn.model_fits") ||
-      !checks.StatusOk(g_classifier.Init(g_package, Span<uint8_t>(g_arena, required)), "learn.init")) {
+      !checks.StatusOk(g_classifier.Init(g_package, Span<uint8_t>(g_arena, required), 1), "learn.init")) {
     return;
   }
   const size_t windows = data.window_count < kMaxWindows ? data.window_count : kMaxWindows;
@@ -216,15 +268,17 @@ void RunLearningChecks(SelftestChecks& checks) {
   CheckDriftMonitor(checks, windows);
   CheckSampleBuffer(checks, windows);
   CheckHeadTuner(checks, windows);
-  // RAM the learner adds for this model: the sample buffer (32 windows) and
-  // the head tuner (48 replay, 32 labelled windows) included.
+  CheckTeaching(checks, windows);
+  // RAM the learner adds for this model, as device::PatternDetector plans
+  // it: the sample buffer (32 windows) and the head tuner (48 replay, 32
+  // labelled windows, two taught classes with 16 replay windows each).
   const size_t f = g_package.feature_count;
   const size_t learner = sizeof(float) * (tinyml::Renormalizer::StateFloats(g_package) +
                                           tinyml::DriftMonitor::StateFloats(f) +
                                           tinyml::SampleBuffer::FeatureFloats(f, 32)) +
                          sizeof(tinyml::SampleInfo) * 32 + sizeof(tinyml::Renormalizer) +
                          sizeof(tinyml::DriftMonitor) + sizeof(tinyml::SampleBuffer) + sizeof(tinyml::HeadTuner) +
-                         tinyml::HeadTuner::ArenaBytes(g_package.layers[g_package.layer_count - 1], 48, 32);
+                         tinyml::HeadTuner::ArenaBytes(g_package.layers[g_package.layer_count - 1], 48 + 2 * 16, 32, 2);
   LogLine().Str("learner_state=").Uint(static_cast<uint32_t>(learner)).Print();
 }
 

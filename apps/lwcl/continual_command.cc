@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -33,6 +34,7 @@ struct ContinualFlags {
   std::vector<std::string> methods = {"static", "renorm", "finetune"};
   double stream_fraction = 0.3;
   std::string stream_match;
+  std::string new_class;
   uint32_t seed = 1;
   float input_rate_hz = 0.0f;
   std::string units = "auto";
@@ -51,7 +53,9 @@ Parsed ParseFlags(const ContinualFlags& f) {
   for (const std::string& spec : f.drifts) {
     device::DriftSchedule schedule;
     std::string error;
-    if (!device::ParseDriftSpec(spec, &schedule, &error)) throw CLI::ValidationError("--drift", error);
+    if (spec != "none" && !device::ParseDriftSpec(spec, &schedule, &error)) {
+      throw CLI::ValidationError("--drift", error);
+    }
     if (const std::string why = ValidateRecordingDrift(schedule); !why.empty()) {
       throw CLI::ValidationError("--drift", spec + ": " + why);
     }
@@ -108,38 +112,58 @@ bool Labelled(const train::Dataset& d, size_t i) { return d.LabelIndex(d.recordi
 
 // Trains the model and says which recordings form the stream: the training
 // run's test split, or (--stream-match, a new user) the recordings whose path
-// holds the text, trained without them.
+// holds the text, trained without them; and (--new-class) every recording
+// of the class the model is never trained on.
 train::TrainingRun TrainModel(const train::Dataset& dataset, const ContinualFlags& f, std::vector<size_t>* stream,
                               ContinualReport* report) {
-  if (f.stream_match.empty()) {
-    train::TrainingRun run = train::RunTraining(dataset, TrainingOptionsFor(dataset, f));
-    for (size_t i : run.test.recordings) {
-      if (Labelled(dataset, i)) stream->push_back(i);
-    }
-    report->train_recordings = run.train.recordings.size() + run.validation.recordings.size();
-    report->stream_from = "the training run's test split";
-    return run;
+  train::Dataset train_set;
+  std::vector<size_t> original;  // train_set's recordings in `dataset`
+  for (const std::string& label : dataset.labels) {
+    if (label != f.new_class) train_set.labels.push_back(label);
   }
-  train::Dataset rest;
-  rest.labels = dataset.labels;
   for (size_t i = 0; i < dataset.recordings.size(); ++i) {
-    const bool held = dataset.recordings[i].source.find(f.stream_match) != std::string::npos;
-    if (held && Labelled(dataset, i)) stream->push_back(i);
-    if (!held) rest.recordings.push_back(dataset.recordings[i]);
+    const train::Recording& rec = dataset.recordings[i];
+    const bool matched = !f.stream_match.empty() && rec.source.find(f.stream_match) != std::string::npos;
+    const bool novel = !f.new_class.empty() && rec.label == f.new_class;
+    if ((matched || novel) && Labelled(dataset, i)) stream->push_back(i);
+    if (!matched && !novel) {
+      train_set.recordings.push_back(rec);
+      original.push_back(i);
+    }
   }
-  if (stream->empty()) throw std::runtime_error("--stream-match " + f.stream_match + ": no labelled recording's path holds it");
-  report->train_recordings = rest.recordings.size();
-  report->stream_from = "recordings whose path holds '" + f.stream_match + "'";
-  return train::RunTraining(rest, TrainingOptionsFor(rest, f));
+  if (!f.stream_match.empty() && stream->empty()) {
+    throw std::runtime_error("--stream-match " + f.stream_match + ": no labelled recording's path holds it");
+  }
+  report->stream_from = f.stream_match.empty() ? "the training run's test split"
+                                               : "recordings whose path holds '" + f.stream_match + "'";
+  if (!f.new_class.empty()) report->stream_from += ", and every recording of the new pattern " + f.new_class;
+  train::TrainingRun run = train::RunTraining(train_set, TrainingOptionsFor(train_set, f));
+  if (f.stream_match.empty()) {
+    for (size_t i : run.test.recordings) stream->push_back(original[i]);
+    report->train_recordings = run.train.recordings.size() + run.validation.recordings.size();
+  } else {
+    report->train_recordings = train_set.recordings.size();
+  }
+  std::sort(stream->begin(), stream->end());
+  return run;
 }
 
 void RunContinualCommand(const ContinualFlags& f) {
   const Parsed parsed = ParseFlags(f);
+  ContinualOptions options = f.run;
+  options.detector.tune_windows = options.buffer_windows;  // one fine-tuning takes what the buffer holds
   const train::Dataset dataset = Load(f);
+  if (!f.new_class.empty() && dataset.LabelIndex(f.new_class) < 0) {
+    throw CLI::ValidationError("--new-class", f.new_class + " is not a class of " + f.dataset_dir);
+  }
+  if (!f.new_class.empty() && dataset.labels.size() < 3) {
+    throw CLI::ValidationError("--new-class", "the model needs two classes besides the new one");
+  }
   ContinualReport report;
   report.dataset = f.dataset_dir;
+  report.new_class = f.new_class;
   report.classes = dataset.labels;
-  report.options = f.run;
+  report.options = options;
   report.seed = f.seed;
   std::vector<size_t> stream_recordings;
   spdlog::info("training the model");
@@ -149,16 +173,17 @@ void RunContinualCommand(const ContinualFlags& f) {
   const size_t window = TrainingOptionsFor(dataset, f).dsp.window_samples;
   for (size_t s = 0; s < parsed.drifts.size(); ++s) {
     const ContinualStream stream =
-        BuildContinualStream(dataset, stream_recordings, parsed.drifts[s], window, f.seed);
+        BuildContinualStream(dataset, stream_recordings, parsed.drifts[s], window, f.seed, f.new_class);
     report.stream_recordings = stream.phases[0].size();
     report.too_short = stream.too_short.size();
     if (stream.phases[0].empty()) throw std::runtime_error("no stream recording is three windows long");
     ContinualScenario scenario;
     scenario.drift = f.drifts[s];
-    scenario.judged_clean = ScoreStatic(trained.package, stream.judged_clean, f.run.detector);
+    scenario.judged_clean =
+        ScoreStatic(trained.package, stream.judged_clean, options.detector, &scenario.judged_clean_per_class);
     for (ContinualMethod m : parsed.methods) {
       spdlog::info("drift {}: {}", f.drifts[s], ContinualMethodName(m));
-      scenario.methods.push_back(RunContinual(trained.package, stream, m, f.run));
+      scenario.methods.push_back(RunContinual(trained.package, stream, m, options));
     }
     report.scenarios.push_back(std::move(scenario));
   }
@@ -193,11 +218,12 @@ void RegisterContinualCommand(CLI::App& app) {
       "Examples:\n"
       "  lwcl continual ../shared/datasets/stm32-har --drift rotate:y=90@0 --drift gain:all=0.5@0\n"
       "  lwcl continual sim --drift bias:x=0.3:y=-0.2@0 --methods static,renorm --json cl.json\n"
-      "  lwcl continual data --stream-match user7 --drift noise:sigma=0.05@0 --html cl.html");
+      "  lwcl continual data --stream-match user7 --drift noise:sigma=0.05@0 --html cl.html\n"
+      "  lwcl continual sim6 --new-class figure8 --drift none");
   cmd->add_option("DATASET_DIR", flags->dataset_dir, "A dataset folder lwcl train reads")
       ->required()
       ->check(CLI::ExistingDirectory);
-  cmd->add_option("--drift", flags->drifts, "A drift scenario (repeatable): injector[,injector...]")->required();
+  cmd->add_option("--drift", flags->drifts, "A drift scenario (repeatable): injector[,injector...], or none")->required();
   cmd->add_option("--methods", flags->methods, "Methods to compare, comma-separated")
       ->delimiter(',')
       ->capture_default_str();
@@ -210,6 +236,14 @@ void RegisterContinualCommand(CLI::App& app) {
   cmd->add_option("--adapt-every", flags->run.adapt_every, "finetune: labels between two fine-tunings")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
+  cmd->add_option("--buffer-windows", flags->run.buffer_windows,
+                  "finetune: labelled windows the device holds and one fine-tuning takes (/33652 capacity)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--replay-windows", flags->run.detector.replay_windows,
+                  "finetune: replay windows of the original classes (/33651/0/11)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
   cmd->add_option("--learning-rate", flags->run.tune.learning_rate, "finetune: SGD learning rate (0, 10]")
       ->capture_default_str()
       ->check(CLI::Range(1e-6, 10.0));
@@ -226,6 +260,9 @@ void RegisterContinualCommand(CLI::App& app) {
       ->check(CLI::Range(0.05, 0.8));
   cmd->add_option("--stream-match", flags->stream_match,
                   "A new user: the recordings whose path holds this text are the stream, the rest train");
+  cmd->add_option("--new-class", flags->new_class,
+                  "A new pattern: this class is left out of training and appears from the drifted phases "
+                  "on; finetune teaches it (Teach Label)");
   cmd->add_option("--seed", flags->seed, "Seed for the split, the training and the stream order")
       ->capture_default_str();
   cmd->add_option("--input-rate", flags->input_rate_hz, "Rate of CSV files that do not state theirs (Hz)");

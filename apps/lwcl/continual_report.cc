@@ -35,7 +35,7 @@ double MicrosPerStep(const MethodRun& run) {
   return run.sgd_steps == 0 ? 0.0 : run.adapt_seconds * 1e6 / static_cast<double>(run.sgd_steps);
 }
 
-nlohmann::json MethodJson(const ContinualScenario& sc, const MethodRun& run) {
+nlohmann::json MethodJson(const ContinualScenario& sc, const MethodRun& run, const std::string& new_class) {
   nlohmann::json spent = nlohmann::json::object();
   for (size_t c = 0; c < run.labels.size(); ++c) spent[run.labels[c]] = run.labels_spent[c];
   nlohmann::json j = {
@@ -55,6 +55,14 @@ nlohmann::json MethodJson(const ContinualScenario& sc, const MethodRun& run) {
       {"drift_score_max", run.drift_score_max},
   };
   if (run.validation_accuracy >= 0.0) j["validation_accuracy"] = run.validation_accuracy;
+  nlohmann::json per_class = nlohmann::json::object();
+  for (const auto& [label, score] : run.judged_per_class) per_class[label] = score.accuracy();
+  j["accuracy_after_per_class"] = per_class;
+  if (!new_class.empty()) {
+    const auto it = run.judged_per_class.find(new_class);
+    j["new_class_accuracy"] = it == run.judged_per_class.end() ? 0.0 : it->second.accuracy();
+    j["old_classes_accuracy"] = AccuracyWithout(run.judged_per_class, new_class);
+  }
   return j;
 }
 
@@ -114,6 +122,16 @@ std::string Plot(const ContinualScenario& sc) {
 
 }  // namespace
 
+double AccuracyWithout(const std::map<std::string, PhaseScore>& per_class, const std::string& left_out) {
+  PhaseScore all;
+  for (const auto& [label, score] : per_class) {
+    if (label == left_out) continue;
+    all.windows += score.windows;
+    all.right += score.right;
+  }
+  return all.accuracy();
+}
+
 double Recovery(const ContinualScenario& scenario, const MethodRun& run) {
   const double before = scenario.judged_clean.accuracy();
   return before == 0.0 ? 0.0 : run.phase[2].accuracy() / before;
@@ -123,11 +141,16 @@ nlohmann::json ContinualReportJson(const ContinualReport& r) {
   nlohmann::json scenarios = nlohmann::json::array();
   for (const ContinualScenario& sc : r.scenarios) {
     nlohmann::json methods = nlohmann::json::array();
-    for (const MethodRun& run : sc.methods) methods.push_back(MethodJson(sc, run));
-    scenarios.push_back({{"drift", sc.drift},
-                         {"pre_drift_accuracy", sc.judged_clean.accuracy()},
-                         {"judged_windows", sc.judged_clean.windows},
-                         {"methods", methods}});
+    for (const MethodRun& run : sc.methods) methods.push_back(MethodJson(sc, run, r.new_class));
+    nlohmann::json j = {{"drift", sc.drift},
+                        {"pre_drift_accuracy", sc.judged_clean.accuracy()},
+                        {"judged_windows", sc.judged_clean.windows},
+                        {"methods", methods}};
+    if (!r.new_class.empty()) {
+      j["new_class"] = r.new_class;
+      j["old_classes_pre_drift_accuracy"] = AccuracyWithout(sc.judged_clean_per_class, r.new_class);
+    }
+    scenarios.push_back(j);
   }
   const ContinualOptions& o = r.options;
   return {{"dataset", r.dataset},
@@ -164,6 +187,16 @@ std::string ContinualReportText(const ContinualReport& r) {
                     run.TotalLabels(), run.adaptations, run.learner_ram_bytes, MicrosPerStep(run));
       out += line;
     }
+    if (r.new_class.empty()) continue;
+    out += "  new pattern " + r.new_class + " (old classes before the drift: " +
+           Fixed(100.0 * AccuracyWithout(sc.judged_clean_per_class, r.new_class), 1) + "%):";
+    for (const MethodRun& run : sc.methods) {
+      const auto it = run.judged_per_class.find(r.new_class);
+      out += " " + std::string(ContinualMethodName(run.method)) + " " +
+             Fixed(100.0 * (it == run.judged_per_class.end() ? 0.0 : it->second.accuracy()), 1) + "% (old " +
+             Fixed(100.0 * AccuracyWithout(run.judged_per_class, r.new_class), 1) + "%)";
+    }
+    out += "\n";
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #ifndef LWCL_APPS_CONTINUAL_REPORT_H_
 #define LWCL_APPS_CONTINUAL_REPORT_H_
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ namespace lwcl::apps {
 struct ContinualScenario {
   std::string drift;             // the spec, as given
   PhaseScore judged_clean;       // phase 3 without the drift, static model
+  std::map<std::string, PhaseScore> judged_clean_per_class;
   std::vector<MethodRun> methods;
 };
 
@@ -27,6 +29,7 @@ struct ContinualReport {
   size_t stream_recordings = 0;
   size_t too_short = 0;
   std::string stream_from;  // how the stream recordings were chosen
+  std::string new_class;    // the class left out of training, if any
   double train_test_accuracy = 0.0;  // int8, on the training run's test split
   size_t package_bytes = 0;
   ContinualOptions options;
@@ -36,6 +39,8 @@ struct ContinualReport {
 
 // The share of the pre-drift accuracy a method keeps after adapting.
 double Recovery(const ContinualScenario& scenario, const MethodRun& run);
+// Accuracy over the classes of `per_class` other than `left_out`.
+double AccuracyWithout(const std::map<std::string, PhaseScore>& per_class, const std::string& left_out);
 
 nlohmann::json ContinualReportJson(const ContinualReport& report);
 std::string ContinualReportText(const ContinualReport& report);

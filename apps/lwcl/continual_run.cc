@@ -37,9 +37,12 @@ size_t LearnerRam(const device::PatternDetector& det, ContinualMethod method, co
     case ContinualMethod::kRenormalization:
       return drift + tinyml::Renormalizer::StateFloats(pkg) * sizeof(float);
     case ContinualMethod::kFineTuning:
+      // As PatternDetector plans it: room for taught classes and their replay.
       return drift +
-             tinyml::HeadTuner::ArenaBytes(pkg.layers[pkg.layer_count - 1], o.detector.replay_windows,
-                                           o.detector.tune_windows) +
+             tinyml::HeadTuner::ArenaBytes(
+                 pkg.layers[pkg.layer_count - 1],
+                 o.detector.replay_windows + o.detector.teach_classes * o.detector.teach_replay_windows,
+                 o.detector.tune_windows, o.detector.teach_classes) +
              tinyml::SampleBuffer::FeatureFloats(pkg.feature_count, o.buffer_windows) * sizeof(float) +
              o.buffer_windows * sizeof(tinyml::SampleInfo);
   }
@@ -62,9 +65,13 @@ class Learner {
     }
   }
 
-  void Window(int truth) {
+  // A scored window of phase 2 whose true class is `truth` (its name:
+  // `truth_name`; -1 when the model lacks it).
+  void Window(int truth, const std::string& truth_name) {
     if (method_ == ContinualMethod::kRenormalization) Renormalize();
-    if (method_ == ContinualMethod::kFineTuning) Label(truth);
+    if (method_ != ContinualMethod::kFineTuning) return;
+    if (truth < 0 && o_.labels_per_class > 0) truth = Teach(truth_name);
+    Label(truth);
   }
 
   // The end of phase 2: labels not yet trained on are.
@@ -87,6 +94,16 @@ class Learner {
       det_.ForgetRenormalizerWindows();  // fit on the drifted sensor alone
       collecting_ = 0;
     }
+  }
+
+  // The oracle teaches a pattern the model lacks; -1 when the device refuses.
+  int Teach(const std::string& name) {
+    const std::optional<size_t> c = det_.TeachLabel(name, nullptr);
+    if (!c) return -1;
+    run_.labels = det_.labels();
+    since_label_.resize(run_.labels.size(), o_.label_gap);
+    run_.labels_spent.resize(run_.labels.size(), 0);
+    return static_cast<int>(*c);
   }
 
   void Label(int truth) {
@@ -174,15 +191,20 @@ MethodRun RunContinual(std::span<const uint8_t> package, const ContinualStream& 
     run.phase_start[p] = run.correct.size();
     for (const StreamSegment& seg : stream.phases[p]) {
       det.ResetStream();
-      const int truth = ClassOf(run.labels, seg.truth);
       for (const device::Sample& s : seg.samples) {
         if (!det.Push(s)) continue;
+        const int truth = ClassOf(det.labels(), seg.truth);  // a taught class counts once taught
         const bool right = truth >= 0 && det.last_result().label == static_cast<size_t>(truth);
         ++run.phase[p].windows;
         run.phase[p].right += right ? 1 : 0;
         run.correct.push_back(right ? 1 : 0);
+        if (p == 2) {
+          PhaseScore& c = run.judged_per_class[seg.truth];
+          ++c.windows;
+          c.right += right ? 1 : 0;
+        }
         if (p > 0 && det.drift_settled()) run.drift_score_max = std::max(run.drift_score_max, det.drift_score());
-        if (p == 1) learner.Window(truth);
+        if (p == 1) learner.Window(truth, seg.truth);
       }
     }
     if (p == 1) learner.Finish();
@@ -191,7 +213,7 @@ MethodRun RunContinual(std::span<const uint8_t> package, const ContinualStream& 
 }
 
 PhaseScore ScoreStatic(std::span<const uint8_t> package, const std::vector<StreamSegment>& segments,
-                       const device::DetectorOptions& options) {
+                       const device::DetectorOptions& options, std::map<std::string, PhaseScore>* per_class) {
   device::PatternDetector det(options);
   Load(det, package);
   PhaseScore score;
@@ -200,8 +222,13 @@ PhaseScore ScoreStatic(std::span<const uint8_t> package, const std::vector<Strea
     const int truth = ClassOf(det.labels(), seg.truth);
     for (const device::Sample& s : seg.samples) {
       if (!det.Push(s)) continue;
+      const size_t right = truth >= 0 && det.last_result().label == static_cast<size_t>(truth) ? 1 : 0;
       ++score.windows;
-      score.right += truth >= 0 && det.last_result().label == static_cast<size_t>(truth) ? 1 : 0;
+      score.right += right;
+      if (per_class) {
+        ++(*per_class)[seg.truth].windows;
+        (*per_class)[seg.truth].right += right;
+      }
     }
   }
   return score;

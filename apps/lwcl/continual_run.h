@@ -15,7 +15,10 @@
 //             least `label_gap` windows apart so they do not overlap) into a
 //             SampleBuffer as large as the device's; every `adapt_every`
 //             labels, and once more at the end of phase 2, Adapt Now
-//             fine-tunes the head with replay.
+//             fine-tunes the head with replay. The first window of a class
+//             the model lacks (a new pattern) makes the oracle teach it
+//             (PatternDetector::TeachLabel: a new output of the head) and
+//             its windows are labelled like any other class's.
 // Methods adapt in phase 2 only: phase 3 judges the model the adaptation left.
 //
 // Promises: deterministic for a package, stream and options; a window whose
@@ -25,6 +28,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -70,6 +74,7 @@ struct MethodRun {
   uint64_t sgd_steps = 0;         // examples x epochs over every fine-tuning
   double validation_accuracy = -1.0;  // the last fine-tuning's; -1 when none
   float drift_score_max = 0.0f;   // the highest settled drift score in phases 2 and 3
+  std::map<std::string, PhaseScore> judged_per_class;  // phase 3, by true class
   std::vector<uint8_t> correct;   // per window, phases 1..3 in order
   size_t phase_start[3] = {0, 0, 0};  // first window of each phase in `correct`
   size_t TotalLabels() const;
@@ -81,8 +86,10 @@ MethodRun RunContinual(std::span<const uint8_t> package, const ContinualStream& 
 
 // The unchanged package's accuracy on `segments` (no adaptation, no drift
 // added): the reference the judged windows had before anything moved.
+// `per_class`, when given, gets the same by true class.
 PhaseScore ScoreStatic(std::span<const uint8_t> package, const std::vector<StreamSegment>& segments,
-                       const device::DetectorOptions& options);
+                       const device::DetectorOptions& options,
+                       std::map<std::string, PhaseScore>* per_class = nullptr);
 
 }  // namespace lwcl::apps
 

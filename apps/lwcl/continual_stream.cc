@@ -65,7 +65,7 @@ std::string ValidateRecordingDrift(const device::DriftSchedule& schedule) {
 
 ContinualStream BuildContinualStream(const train::Dataset& dataset, const std::vector<size_t>& recordings,
                                      const device::DriftSchedule& drift, size_t min_phase_samples,
-                                     uint32_t seed) {
+                                     uint32_t seed, const std::string& new_class) {
   if (const std::string why = ValidateRecordingDrift(drift); !why.empty()) throw std::invalid_argument(why);
   ContinualStream stream;
   for (size_t index : recordings) {
@@ -81,7 +81,7 @@ ContinualStream BuildContinualStream(const train::Dataset& dataset, const std::v
       stream.too_short.push_back(index);
       continue;
     }
-    for (size_t p = 0; p < 3; ++p) {
+    for (size_t p = rec.label == new_class && !new_class.empty() ? 1 : 0; p < 3; ++p) {
       stream.phases[p].push_back(Piece(dataset, index, p * third, p == 2 ? n : (p + 1) * third));
     }
   }

@@ -17,7 +17,9 @@
 // seeded gaussian noise, a rate drift by resampling the piece (a sensor that
 // samples F times faster than it declares stretches every motion F times). A
 // pattern injector has no meaning for recordings: ValidateRecordingDrift
-// refuses it.
+// refuses it. A new pattern is a class the model was never trained on
+// (`new_class`): its recordings join from phase 2 on (their first third is
+// left out), so it appears after deployment.
 //
 // Promises: the same dataset, indices, drift and seed give the same stream,
 // sample for sample.
@@ -63,7 +65,7 @@ std::string ValidateRecordingDrift(const device::DriftSchedule& schedule);
 // fails ValidateRecordingDrift.
 ContinualStream BuildContinualStream(const train::Dataset& dataset, const std::vector<size_t>& recordings,
                                      const device::DriftSchedule& drift, size_t min_phase_samples,
-                                     uint32_t seed);
+                                     uint32_t seed, const std::string& new_class = {});
 
 }  // namespace lwcl::apps
 

@@ -31,7 +31,8 @@ MlInferenceObject::MlInferenceObject()
                     {kLearningEpochs, Operations::kReadWrite, DataType::kInteger},
                     {kReplayBufferSize, Operations::kReadWrite, DataType::kInteger},
                     {kValidationAccuracy, Operations::kRead, DataType::kFloat},
-                    {kHeadWeightDelta, Operations::kRead, DataType::kOpaque}}) {
+                    {kHeadWeightDelta, Operations::kRead, DataType::kOpaque},
+                    {kTeachLabel, Operations::kReadWrite, DataType::kString}}) {
   AddInstance(0);
   Set(0, kCaptureThreshold, kDefaultCaptureThreshold);
   Set(0, kDriftThreshold, kDefaultDriftThreshold);
@@ -44,6 +45,13 @@ MlInferenceObject::MlInferenceObject()
   Set(0, kReplayBufferSize, kDefaultReplayBufferSize);
   Set(0, kValidationAccuracy, 0.0);
   Set(0, kHeadWeightDelta, lwm2m::Opaque{});
+  Set(0, kTeachLabel, std::string());
+}
+
+std::string MlInferenceObject::teach_label() const {
+  const std::optional<lwm2m::Value> v = Get(0, kTeachLabel);
+  const std::string* s = v ? std::get_if<std::string>(&*v) : nullptr;
+  return s ? *s : std::string();
 }
 
 void MlInferenceObject::SetModel(const ModelInfo& model) {
@@ -105,6 +113,13 @@ lwm2m::CoapCode MlInferenceObject::Write(uint16_t iid, const lwm2m::Record& reco
   if (record.path.resource() == kCaptureThreshold) {
     const double* d = std::get_if<double>(&record.value);
     if (d == nullptr || !(*d >= 0.0 && *d <= 1.0)) return lwm2m::CoapCode::kBadRequest;
+  }
+  if (record.path.resource() == kTeachLabel) {
+    const std::string* label = std::get_if<std::string>(&record.value);
+    if (label == nullptr) return lwm2m::CoapCode::kBadRequest;
+    if (teach_check_) {
+      if (const lwm2m::CoapCode c = teach_check_(*label); c != lwm2m::CoapCode::kChanged) return c;
+    }
   }
   return SimpleObject::Write(iid, record);
 }

@@ -44,10 +44,10 @@ bool PatternDetector::LoadModel(std::span<const uint8_t> package, std::string* e
     if (error) *error = "model package expects " + std::to_string(m->view.dsp.axes) + " axes; the device has 3";
     return false;
   }
-  m->arena_bytes = tinyml::RequiredArenaBytes(m->view);
+  m->arena_bytes = tinyml::RequiredArenaBytes(m->view, options_.teach_classes);
   m->arena.resize((m->arena_bytes + 3) / 4);
   const tinyml::Span<uint8_t> arena(reinterpret_cast<uint8_t*>(m->arena.data()), m->arena_bytes);
-  if (tinyml::Status s = m->classifier.Init(m->view, arena); s != tinyml::Status::kOk) {
+  if (tinyml::Status s = m->classifier.Init(m->view, arena, options_.teach_classes); s != tinyml::Status::kOk) {
     if (error) *error = std::string("model cannot run: ") + tinyml::StatusName(s);
     return false;
   }
@@ -148,6 +148,18 @@ void PatternDetector::ResetToBaseline() {
   (void)model_->classifier.SetHead(nullptr);
   if (model_->tunable) model_->tuner.Reset();
   renormalized_ = false;
+  const size_t package_labels = model_->view.label_count;
+  if (labels_.size() > package_labels) {
+    if (active_ && *active_ >= package_labels) SetActive(std::nullopt);
+    if (candidate_ && *candidate_ >= package_labels) {
+      candidate_.reset();
+      candidate_streak_ = 0;
+    }
+    labels_.resize(package_labels);
+    idle_.resize(package_labels);
+    counts_.resize(package_labels);
+    model_->replay_per_class.resize(package_labels);
+  }
 }
 
 void PatternDetector::ForgetRenormalizerWindows() {

@@ -27,6 +27,7 @@ PatternDetectorApp::PatternDetectorApp(AppOptions options)
   inference_.OnExecute(MlInferenceObject::kResetToBaseline, [this](uint16_t, std::string_view) {
     return ResetToBaseline();
   });
+  inference_.OnTeach([this](const std::string& label) { return Teach(label); });
 }
 
 bool PatternDetectorApp::LoadModel(std::span<const uint8_t> package, std::string* error) {
@@ -35,7 +36,9 @@ bool PatternDetectorApp::LoadModel(std::span<const uint8_t> package, std::string
   d.tune_windows = options_.sample_capacity;
   detector_.SetOptions(d);
   if (!detector_.LoadModel(package, error)) return false;
-  if (detector_object_.SetLabels(detector_.labels())) object_list_changed_ = true;
+  ShowLabels();
+  teaching_.reset();
+  inference_.Set(0, MlInferenceObject::kTeachLabel, std::string());
   led_.Show(std::nullopt);
   const tinyml::PackageView& p = detector_.package();
   inference_.SetModel({.name = detector_.model_name(),
@@ -134,8 +137,51 @@ void PatternDetectorApp::AdaptIfDue() {
 lwm2m::CoapCode PatternDetectorApp::ResetToBaseline() {
   detector_.ResetToBaseline();
   collecting_.reset();
+  // Samples labelled with a class that is gone lose their label.
+  tinyml::SampleBuffer& b = capture_.buffer();
+  for (size_t slot = 0; slot < b.capacity(); ++slot) {
+    if (b.used(slot) && b.info(slot).label >= static_cast<int16_t>(detector_.labels().size())) {
+      const uint16_t id = b.info(slot).id;
+      (void)b.SetLabel(id, tinyml::SampleBuffer::kUnlabelled);
+      training_samples_.Set(id, TrainingSampleObject::kAssignedLabel, std::string());
+    }
+  }
+  teaching_.reset();
+  inference_.Set(0, MlInferenceObject::kTeachLabel, std::string());
+  ShowLabels();
   ForgetAdaptations();
   return lwm2m::CoapCode::kChanged;
+}
+
+void PatternDetectorApp::ShowLabels() {
+  if (detector_object_.SetLabels(detector_.labels())) object_list_changed_ = true;
+}
+
+lwm2m::CoapCode PatternDetectorApp::Teach(const std::string& label) {
+  if (label.empty()) {
+    teaching_.reset();
+    return lwm2m::CoapCode::kChanged;
+  }
+  // Teaching ends in a fine-tuning: only in learning mode 2.
+  if (inference_.learning_mode() != MlInferenceObject::kFineTuning) return lwm2m::CoapCode::kBadRequest;
+  const std::optional<size_t> index = detector_.TeachLabel(label, nullptr);
+  if (!index) return lwm2m::CoapCode::kBadRequest;  // the label limit, or a head that cannot learn
+  ShowLabels();
+  teaching_ = Teaching{.label = *index, .left = options_.teach_windows, .since = options_.teach_gap};
+  return lwm2m::CoapCode::kChanged;
+}
+
+// One window while teaching: every teach_gap-th is kept with the taught
+// label; after the last one the head learns them.
+void PatternDetectorApp::CaptureTaught() {
+  Teaching& t = *teaching_;
+  if (++t.since < options_.teach_gap) return;
+  t.since = 0;
+  const CapturePolicy keep_all{.confidence_threshold = 2.0, .drift_threshold = -1.0};
+  if (!Keep(keep_all, static_cast<int16_t>(t.label)) || --t.left > 0) return;
+  teaching_.reset();
+  inference_.Set(0, MlInferenceObject::kTeachLabel, std::string());
+  (void)FineTune();
 }
 
 void PatternDetectorApp::ForgetAdaptations() {
@@ -147,24 +193,32 @@ void PatternDetectorApp::ForgetAdaptations() {
 }
 
 void PatternDetectorApp::Capture() {
-  const tinyml::Result& r = detector_.last_result();
-  const float drift = detector_.drift_score();
+  if (teaching_) return CaptureTaught();
   // Drift counts once the monitor has settled: its first windows swing.
   const CapturePolicy policy{.confidence_threshold = inference_.capture_threshold(),
                              .drift_threshold = detector_.drift_settled() ? inference_.drift_threshold()
                                                                           : std::numeric_limits<double>::infinity()};
+  (void)Keep(policy, tinyml::SampleBuffer::kUnlabelled);
+}
+
+bool PatternDetectorApp::Keep(const CapturePolicy& policy, int16_t label) {
+  const tinyml::Result& r = detector_.last_result();
+  const float drift = detector_.drift_score();
   const int64_t now = options_.clock ? options_.clock() : static_cast<int64_t>(std::time(nullptr));
   const std::optional<CapturedSample> kept =
       capture_.Offer(detector_.raw_features(), r.label, r.confidence, drift, static_cast<uint32_t>(now), policy);
-  if (!kept) return;
+  if (!kept) return false;
   if (kept->dropped != tinyml::SampleBuffer::kNoId) training_samples_.Forget(kept->dropped);
+  if (label != tinyml::SampleBuffer::kUnlabelled) (void)capture_.buffer().SetLabel(kept->id, label);
   const std::vector<std::string>& labels = detector_.labels();
   training_samples_.Show(kept->id, {.time_s = now,
                                     .predicted = r.label < labels.size() ? labels[r.label] : std::string(),
                                     .confidence = static_cast<double>(r.confidence),
                                     .drift = static_cast<double>(drift),
-                                    .features = detector_.raw_features()});
+                                    .features = detector_.raw_features(),
+                                    .assigned = label >= 0 ? labels[static_cast<size_t>(label)] : std::string()});
   inference_.SetBufferedSamples(capture_.buffer().size());
+  return true;
 }
 
 lwm2m::CoapCode PatternDetectorApp::CheckLabel(uint16_t iid, const std::string& label) {

@@ -10,10 +10,11 @@ namespace lwcl::device {
 
 void PatternDetector::InitTuner(Model& m) const {
   const tinyml::LayerView& head = m.view.layers[m.view.layer_count - 1];
-  const size_t bytes = tinyml::HeadTuner::ArenaBytes(head, options_.replay_windows, options_.tune_windows);
+  const size_t replay = options_.replay_windows + options_.teach_classes * options_.teach_replay_windows;
+  const size_t bytes = tinyml::HeadTuner::ArenaBytes(head, replay, options_.tune_windows, options_.teach_classes);
   m.tuner_arena.assign(bytes / 4 + 1, 0);
   m.tunable = m.tuner.Init(head, {reinterpret_cast<uint8_t*>(m.tuner_arena.data()), m.tuner_arena.size() * 4},
-                           options_.replay_windows, options_.tune_windows) == tinyml::Status::kOk;
+                           replay, options_.tune_windows, options_.teach_classes) == tinyml::Status::kOk;
   m.replay_per_class.assign(m.view.label_count, 0);
   if (!m.tunable) return;
   // The package's golden windows are training windows with their true class:
@@ -31,9 +32,12 @@ void PatternDetector::InitTuner(Model& m) const {
 void PatternDetector::KeepForReplay(const tinyml::Result& r) {
   Model& m = *model_;
   if (!m.tunable || m.tuner.tuned() || r.confidence < options_.replay_min_confidence) return;
-  if (m.tuner.replay_count() >= m.tuner.replay_capacity() || r.label >= m.replay_per_class.size()) return;
+  if (r.label >= m.view.label_count) return;  // the original classes only
   if (m.drift.settled() && m.drift.score() > options_.replay_max_drift) return;
-  const size_t share = (m.tuner.replay_capacity() + m.view.label_count - 1) / m.view.label_count;
+  size_t original = 0;
+  for (size_t c = 0; c < m.view.label_count; ++c) original += m.replay_per_class[c];
+  if (original >= options_.replay_windows) return;
+  const size_t share = (options_.replay_windows + m.view.label_count - 1) / m.view.label_count;
   if (m.replay_per_class[r.label] >= share) return;
   if (m.tuner.AddReplay(m.classifier.head_input(), r.label) == tinyml::Status::kOk) ++m.replay_per_class[r.label];
 }
@@ -69,9 +73,11 @@ bool PatternDetector::FineTune(const tinyml::SampleBuffer& samples, const tinyml
     }
     tinyml::Result r;
     if (m.classifier.ClassifyFeatures(samples.features(slots[k]), &r) != tinyml::Status::kOk) continue;
-    if (m.tuner.AddFresh(m.classifier.head_input(), static_cast<size_t>(samples.info(slots[k]).label)) ==
-        tinyml::Status::kOk) {
-      ++rep.trained;
+    const auto label = static_cast<size_t>(samples.info(slots[k]).label);
+    if (m.tuner.AddFresh(m.classifier.head_input(), label) == tinyml::Status::kOk) ++rep.trained;
+    if (label >= m.view.label_count && m.replay_per_class[label] < options_.teach_replay_windows &&
+        m.tuner.AddReplay(m.classifier.head_input(), label) == tinyml::Status::kOk) {
+      ++m.replay_per_class[label];
     }
   }
   if (rep.trained == 0) {
@@ -124,11 +130,13 @@ void PatternDetector::RenormalizeFromLabelled(const tinyml::SampleBuffer& sample
   m.renorm.Reset();
   for (size_t slot : slots) m.renorm.Observe(samples.features(slot), static_cast<size_t>(samples.info(slot).label));
   for (size_t slot : slots) {
-    if (m.renorm.weight(static_cast<size_t>(samples.info(slot).label)) < options_.tune_renorm_min_windows) return;
+    const auto label = static_cast<size_t>(samples.info(slot).label);
+    // A taught class has no training statistics to fit against.
+    if (label < m.view.label_count && m.renorm.weight(label) < options_.tune_renorm_min_windows) return;
   }
   if (m.renorm.Fit(options_.tune_renorm_min_windows) != tinyml::Status::kOk) return;
   if (m.classifier.SetNormalization(m.renorm.mean(), m.renorm.std()) != tinyml::Status::kOk) return;
-  if (right() < before) {
+  if (right() <= before) {
     // Back to what was in force (the renormaliser's arrays now hold the refused fit).
     m.held_mean = std::move(mean);
     m.held_std = std::move(std);
@@ -142,6 +150,31 @@ void PatternDetector::RenormalizeFromLabelled(const tinyml::SampleBuffer& sample
   }
   m.drift.Reset();
   renormalized_ = true;
+}
+
+std::optional<size_t> PatternDetector::TeachLabel(const std::string& label, std::string* why) {
+  if (!model_ || !model_->tunable) {
+    if (why) *why = model_ ? "this model's head cannot be fine-tuned" : "no model";
+    return std::nullopt;
+  }
+  const auto it = std::find(labels_.begin(), labels_.end(), label);
+  if (it != labels_.end()) return static_cast<size_t>(it - labels_.begin());
+  if (label.empty()) {
+    if (why) *why = "a label needs a name";
+    return std::nullopt;
+  }
+  if (model_->tuner.AddOutput() != tinyml::Status::kOk) {
+    if (why) {
+      *why = "label limit: this device takes " + std::to_string(options_.teach_classes) +
+             " classes beyond its model's, and has them";
+    }
+    return std::nullopt;
+  }
+  labels_.push_back(label);
+  idle_.push_back(IsIdleLabel(label, options_.idle_label));
+  counts_.push_back(0);
+  model_->replay_per_class.resize(labels_.size(), 0);
+  return labels_.size() - 1;
 }
 
 std::vector<float> PatternDetector::HeadWeightDelta() const {

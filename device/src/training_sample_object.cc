@@ -34,7 +34,7 @@ void TrainingSampleObject::Show(uint16_t iid, const SampleView& sample) {
   Set(iid, kPredictedLabel, sample.predicted);
   Set(iid, kConfidence, sample.confidence);
   Set(iid, kDriftScore, sample.drift);
-  Set(iid, kAssignedLabel, std::string());
+  Set(iid, kAssignedLabel, sample.assigned);
   Set(iid, kFeatures, EncodeFeatures(sample.features));
 }
 

@@ -115,7 +115,7 @@ TEST(DdfTest, ShippedLwclObjectsAreTheInterface) {
               {{0, DT::kString, Op::kRead, false, true},     {1, DT::kString, Op::kRead, false, true},
                {5, DT::kInteger, Op::kRead, false, true},    {7, DT::kFloat, Op::kRead, false, true},
                {8, DT::kInteger, Op::kReadWrite, false, true}, {12, DT::kFloat, Op::kReadWrite, false, true},
-               {14, DT::kString, Op::kWrite, false, false},  {15, DT::kNone, Op::kExecute, false, false},
+               {14, DT::kString, Op::kReadWrite, false, false},  {15, DT::kNone, Op::kExecute, false, false},
                {16, DT::kNone, Op::kExecute, false, false},  {17, DT::kNone, Op::kExecute, false, false},
                {18, DT::kFloat, Op::kRead, false, false},    {19, DT::kOpaque, Op::kRead, false, false},
                {20, DT::kInteger, Op::kRead, false, false}});

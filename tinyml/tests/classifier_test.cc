@@ -14,6 +14,7 @@
 #include "aligned_buffer.h"
 #include "int8_test_models.h"
 #include "tinyml/dsp/spectral_features.h"
+#include "tinyml/learn/head_tuner.h"
 #include "tinyml/runtime/memory_plan.h"
 
 namespace lwcl::tinyml {
@@ -67,6 +68,50 @@ TEST(Classifier, UsesExactlyRequiredArenaBytes) {
   for (size_t i = need; i < need + kGuard; ++i) {
     ASSERT_EQ(arena.data()[i], 0xA5) << "byte " << i - need << " past the arena was written";
   }
+}
+
+// Room for classes taught on the device: the plan widens the logits and the
+// probabilities, and a head with one more output runs only in an arena
+// planned for it.
+TEST(Classifier, RunsAHeadWithATaughtClassWhenItsArenaHasRoom) {
+  Loaded pkg;
+  ASSERT_NO_FATAL_FAILURE(Load(testing::RandomInt8Model(8, testing::MotionDsp(), {32, 16}, 3), &pkg));
+  const size_t need = RequiredArenaBytes(pkg.view);
+  EXPECT_EQ(RequiredArenaBytes(pkg.view, 2), need + 2 * 2 * sizeof(float));
+  const LayerView& last = pkg.view.layers[pkg.view.layer_count - 1];
+  std::vector<uint32_t> tuner_arena(HeadTuner::ArenaBytes(last, 0, 1, 1) / 4 + 1);
+  HeadTuner tuner;
+  ASSERT_EQ(tuner.Init(last, {reinterpret_cast<uint8_t*>(tuner_arena.data()), tuner_arena.size() * 4}, 0, 1, 1),
+            Status::kOk);
+
+  AlignedBuffer arena(RequiredArenaBytes(pkg.view, 1));
+  Classifier c;
+  ASSERT_EQ(c.Init(pkg.view, Span<uint8_t>(arena.data(), RequiredArenaBytes(pkg.view, 1)), 1), Status::kOk);
+  std::mt19937 rng(3);
+  const std::vector<float> raw = Noise(39, 1.0f, rng);
+  Result r;
+  ASSERT_EQ(c.ClassifyFeatures(Span<const float>(raw.data(), raw.size()), &r), Status::kOk);
+  EXPECT_EQ(r.probabilities.size, 3u);
+  ASSERT_EQ(tuner.AddOutput(), Status::kOk);
+  ASSERT_EQ(tuner.AddFresh(c.head_input(), 3), Status::kOk);
+  ASSERT_EQ(tuner.Train({.learning_rate = 0.5f, .epochs = 50}), Status::kOk);
+  ASSERT_EQ(tuner.head().out, 4u);
+
+  AlignedBuffer small(need);
+  Classifier no_room;
+  ASSERT_EQ(no_room.Init(pkg.view, Span<uint8_t>(small.data(), need)), Status::kOk);
+  EXPECT_EQ(no_room.SetHead(&tuner.head()), Status::kInvalidArgument) << "no class planned beyond the package's";
+
+  ASSERT_EQ(c.SetHead(&tuner.head()), Status::kOk);
+  ASSERT_EQ(c.ClassifyFeatures(Span<const float>(raw.data(), raw.size()), &r), Status::kOk);
+  ASSERT_EQ(r.probabilities.size, 4u);
+  EXPECT_EQ(r.label, 3u) << "the one example it was taught on";
+  float sum = 0.0f;
+  for (size_t k = 0; k < 4; ++k) sum += r.probabilities[k];
+  EXPECT_NEAR(sum, 1.0f, 1e-5f);
+  ASSERT_EQ(c.SetHead(nullptr), Status::kOk);
+  ASSERT_EQ(c.ClassifyFeatures(Span<const float>(raw.data(), raw.size()), &r), Status::kOk);
+  EXPECT_EQ(r.probabilities.size, 3u);
 }
 
 TEST(Classifier, RefusesWhatItCannotRun) {

@@ -46,9 +46,9 @@ struct Head {
 };
 
 struct Tuner {
-  Tuner(const LayerView& head, size_t replay, size_t fresh)
-      : arena(HeadTuner::ArenaBytes(head, replay, fresh) / 4 + 1) {
-    EXPECT_EQ(t.Init(head, {reinterpret_cast<uint8_t*>(arena.data()), arena.size() * 4}, replay, fresh),
+  Tuner(const LayerView& head, size_t replay, size_t fresh, size_t extra = 0)
+      : arena(HeadTuner::ArenaBytes(head, replay, fresh, extra) / 4 + 1) {
+    EXPECT_EQ(t.Init(head, {reinterpret_cast<uint8_t*>(arena.data()), arena.size() * 4}, replay, fresh, extra),
               Status::kOk);
   }
   std::vector<uint32_t> arena;
@@ -63,6 +63,7 @@ std::vector<int8_t> Example(size_t cls, bool moved, std::mt19937& rng) {
   if (cls == 0) x[moved ? 3 : 0] = 3.0f;
   if (cls == 1) x[1] = 3.0f;
   if (cls == 2) x[2] = x[3] = 2.5f;
+  if (cls == 3) x[0] = x[1] = 2.5f;  // a pattern the package never saw
   std::vector<int8_t> q(4);
   for (size_t i = 0; i < 4; ++i) q[i] = QuantizeToInt8(std::fmax(0.0f, x[i] + noise(rng)), 0.05f, -128);
   return q;
@@ -212,6 +213,49 @@ TEST(HeadTunerTest, LearnsAMovedClassAndKeepsTheReplayedOnes) {
 // head with 48 replay and 32 labelled windows (docs/objects.md quotes it):
 // int8 weights 80, four per-channel arrays 80, float master weights, biases
 // and scratch 464, replay 768 + 96, labelled 512 + 64.
+// Teaching: a fourth class (inputs 0 and 1 high, which the package's head
+// calls class 0 or 1) is learned from 8 examples while 12 replayed ones keep
+// the three it had; the re-quantised head has four outputs and the int8
+// kernel agrees. Reset drops the taught class.
+TEST(HeadTunerTest, AnAddedOutputLearnsANewClassAndKeepsTheOthers) {
+  Head h;
+  Tuner tu(h.view, 12, 8, /*extra=*/1);
+  EXPECT_EQ(tu.t.outputs(), 3u);
+  std::mt19937 rng(7);
+  const std::vector<int8_t> novel = Example(3, false, rng);
+  EXPECT_LT(ArgMax(RunInt8(h.view, novel)), 2u) << "the package calls the new pattern an old class";
+  EXPECT_EQ(tu.t.AddFresh({novel.data(), novel.size()}, 3), Status::kInvalidArgument) << "no class 3 yet";
+  ASSERT_EQ(tu.t.AddOutput(), Status::kOk);
+  EXPECT_EQ(tu.t.outputs(), 4u);
+  EXPECT_EQ(tu.t.AddOutput(), Status::kBufferTooSmall) << "room for one extra class only";
+  for (size_t k = 0; k < 12; ++k) {
+    const std::vector<int8_t> x = Example(k % 3, false, rng);
+    ASSERT_EQ(tu.t.AddReplay({x.data(), x.size()}, k % 3), Status::kOk);
+  }
+  for (size_t k = 0; k < 8; ++k) {
+    const std::vector<int8_t> x = Example(3, false, rng);
+    ASSERT_EQ(tu.t.AddFresh({x.data(), x.size()}, 3), Status::kOk);
+  }
+  ASSERT_EQ(tu.t.Train({.learning_rate = 0.05f, .epochs = 50}), Status::kOk);
+  const LayerView& tuned = tu.t.head();
+  ASSERT_EQ(tuned.out, 4u);
+  ASSERT_EQ(tuned.weights.size, 16u);
+  size_t right[4] = {0, 0, 0, 0};
+  for (size_t k = 0; k < 80; ++k) {
+    const std::vector<int8_t> x = Example(k % 4, false, rng);
+    right[k % 4] += ArgMax(RunInt8(tuned, x)) == k % 4 ? 1 : 0;
+  }
+  std::printf("taught class: %zu/20; old classes: %zu %zu %zu of 20\n", right[3], right[0], right[1], right[2]);
+  EXPECT_GE(right[3], 18u);
+  for (size_t c = 0; c < 3; ++c) EXPECT_GE(right[c], 19u) << "class " << c;
+  std::vector<float> delta(4 * 4 + 4);
+  ASSERT_EQ(tu.t.WeightDelta({delta.data(), delta.size()}), Status::kOk);
+  EXPECT_NE(delta[3 * 4], 0.0f) << "the taught row is all delta";
+  tu.t.Reset();
+  EXPECT_EQ(tu.t.outputs(), 3u);
+  EXPECT_EQ(tu.t.head().out, 3u);
+}
+
 TEST(HeadTunerTest, StatesItsArenaUpFront) {
   LayerView head;
   head.in = 16;

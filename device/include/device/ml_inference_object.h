@@ -35,12 +35,14 @@
 //     labelled ones stay to learn from. 5.03 when the Send cannot go)
 //   20 Update Count (Integer: adaptations since the model or the last reset)
 //   21 Buffered Samples (Integer, observable: /33652 instances held)
-// 0-7, 18-21 are read-only. Teach Label (14) comes with teaching a new
-// pattern.
+//   14 Teach Label (String, RW: the class the device is being taught now,
+//     empty when it is not; a write goes through OnTeach, which may refuse)
+// 0-7, 18-21 are read-only.
 #ifndef LWCL_DEVICE_ML_INFERENCE_OBJECT_H_
 #define LWCL_DEVICE_ML_INFERENCE_OBJECT_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "client/simple_object.h"
@@ -79,6 +81,7 @@ class MlInferenceObject : public client::SimpleObject {
   static constexpr uint16_t kReplayBufferSize = 11;
   static constexpr uint16_t kValidationAccuracy = 18;
   static constexpr uint16_t kHeadWeightDelta = 19;
+  static constexpr uint16_t kTeachLabel = 14;
   static constexpr double kDefaultLearningRate = 0.05;
   static constexpr int64_t kDefaultLearningEpochs = 50;
   static constexpr int64_t kDefaultReplayBufferSize = 48;
@@ -87,6 +90,10 @@ class MlInferenceObject : public client::SimpleObject {
   enum LearningMode : int64_t { kLearningOff = 0, kRenormalization = 1, kFineTuning = 2, kFederated = 3 };
 
   MlInferenceObject();
+  // Asked before a written Teach Label is stored: kChanged to take it.
+  using TeachCheck = std::function<lwm2m::CoapCode(const std::string& label)>;
+  void OnTeach(TeachCheck check) { teach_check_ = std::move(check); }
+  std::string teach_label() const;
   void SetModel(const ModelInfo& model);
   // After each window: the counters and the drift score (a window above the
   // threshold counts as drifted).
@@ -109,6 +116,7 @@ class MlInferenceObject : public client::SimpleObject {
   double GetFloat(uint16_t rid, double fallback) const;
   int64_t GetInteger(uint16_t rid, int64_t fallback) const;
   uint64_t drifted_windows_ = 0;
+  TeachCheck teach_check_;
 };
 
 }  // namespace lwcl::device

@@ -72,6 +72,15 @@ struct DetectorOptions {
   // on (their true classes, not the model's guesses), when every labelled
   // class has at least this many; 0 = never.
   float tune_renorm_min_windows = 3.0f;
+  // Classes a person may teach this device beyond the package's (Teach
+  // Label, /33651/0/14): the classifier and the head tuner plan room for
+  // them at LoadModel. Each costs a few hundred bytes (a head row, its
+  // logit and probability).
+  size_t teach_classes = 2;
+  // A taught class's labelled windows also join the replay buffer (up to
+  // this many per taught class, room planned beyond replay_windows), so
+  // later fine-tunings do not forget it once its samples left the buffer.
+  size_t teach_replay_windows = 16;
   int confirm_windows = 2;  // consecutive windows that start a detection
   int release_windows = 2;  // consecutive other windows that end it
   // The "nothing happening" label; empty: only the built-in names below.
@@ -138,7 +147,8 @@ class PatternDetector {
   // on (the drift monitor starts over against it). False with why when no
   // class has been seen in enough windows yet; nothing changes then.
   bool Renormalize(std::string* why);
-  // Back to the package's normalisation; the renormalizer and the drift
+  // Back to the package's normalisation, head and labels (taught classes
+  // are dropped; a detection of one ends); the renormalizer and the drift
   // monitor start over.
   void ResetToBaseline();
   // Forgets the windows the renormalizer has seen (the normalisation in force stays).
@@ -170,6 +180,13 @@ class PatternDetector {
   bool FineTune(const tinyml::SampleBuffer& samples, const tinyml::TuneOptions& options, FineTuneReport* report,
                 std::string* why);
   bool fine_tuned() const { return model_ && model_->tuner.tuned(); }
+  // The class index of `label`; a label the model lacks becomes a new class
+  // (a new output of the head, zero until the next FineTune trains it on
+  // labelled windows of it), appended to labels(). nullopt with why when the
+  // head cannot be tuned or the teach_classes room is taken: nothing changes.
+  std::optional<size_t> TeachLabel(const std::string& label, std::string* why);
+  // Classes taught beyond the package's.
+  size_t taught_labels() const { return model_ ? labels_.size() - model_->view.label_count : 0; }
   size_t replay_count() const { return model_ && model_->tunable ? model_->tuner.replay_count() : 0; }
   // The head's float change since the package (weights [out][in], then
   // biases) and its shape; empty when the head cannot be tuned.

@@ -23,6 +23,14 @@
 //                            epochs and replay size from /9-/11), sets
 //                            Validation Accuracy /18 and Head Weight
 //                            Delta /19 (head_weight_delta.h)
+//                            Teach Label /14 (mode 2): the next
+//                            AppOptions::teach_windows windows, teach_gap
+//                            windows apart (so no two overlap), are kept
+//                            as /33652 samples labelled with it, nothing
+//                            else is captured meanwhile, and then Adapt Now
+//                            runs by itself; a label the model lacks is a
+//                            new class (PatternDetector::TeachLabel) and a
+//                            new /33650 instance; Reset to Baseline drops it
 //   /33652 Training Sample   the windows kept to learn from
 //                            (sample_capture.h, training_sample_object.h)
 // Every value changes through SimpleObject::Set, so observations fire as
@@ -59,6 +67,8 @@ struct AppOptions {
   size_t sample_capacity = SampleCapture::kDefaultCapacity;  // /33652 instances at most
   uint64_t renorm_collect_windows = 120;  // windows a drift-triggered re-normalisation waits for
   int64_t learning_mode = 0;  // /33651/0/8 at start: 0 off, 1 re-normalisation, 2 fine-tuning (others are taken as 0)
+  size_t teach_windows = 20;  // windows one Teach Label keeps
+  size_t teach_gap = 4;       // windows between two of them (a 2 s window every 0.5 s: no overlap)
   // Seconds since the Unix epoch for sample timestamps; empty: the system clock.
   std::function<int64_t()> clock;
 };
@@ -115,6 +125,12 @@ class PatternDetectorApp {
   void ForgetAdaptations();
   void AdaptIfDue();
   lwm2m::CoapCode ResetToBaseline();
+  lwm2m::CoapCode Teach(const std::string& label);
+  void CaptureTaught();
+  // Offers the last window to the sample buffer under `policy`; shows it as
+  // a /33652 instance labelled `label` (kUnlabelled: none) when kept.
+  bool Keep(const CapturePolicy& policy, int16_t label);
+  void ShowLabels();
 
   AppOptions options_;
   PatternDetector detector_;
@@ -131,6 +147,12 @@ class PatternDetectorApp {
   std::optional<uint64_t> collecting_;  // windows since a drift-triggered re-normalisation began  // one per model: an answer to an older Upload is ignored
   uint64_t samples_ = 0;
   uint64_t accelerometer_every_ = 26;
+  struct Teaching {
+    size_t label = 0;  // class index
+    size_t left = 0;   // windows still to keep
+    size_t since = 0;  // windows since the last one kept
+  };
+  std::optional<Teaching> teaching_;
   bool object_list_changed_ = false;
 };
 

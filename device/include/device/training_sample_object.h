@@ -32,6 +32,7 @@ struct SampleView {
   double confidence = 0.0;
   double drift = 0.0;
   std::span<const float> features;
+  std::string assigned;  // the Assigned Label it starts with (Teach Label's); empty: unlabelled
 };
 
 class TrainingSampleObject : public client::SimpleObject {
@@ -53,7 +54,7 @@ class TrainingSampleObject : public client::SimpleObject {
   void OnLabel(LabelCheck check) { label_check_ = std::move(check); }
   void OnDelete(DeleteHook hook) { delete_hook_ = std::move(hook); }
 
-  // Adds instance `iid` showing `sample` (unlabelled).
+  // Adds instance `iid` showing `sample`.
   void Show(uint16_t iid, const SampleView& sample);
   void Forget(uint16_t iid) { RemoveInstance(iid); }
   void Clear();

@@ -36,19 +36,20 @@ int32_t ClampToInt32(double v) {
 
 }  // namespace
 
-size_t HeadTuner::ArenaBytes(const LayerView& head, size_t replay, size_t fresh) {
-  return Layout(head.in, head.out, replay, fresh);
+size_t HeadTuner::ArenaBytes(const LayerView& head, size_t replay, size_t fresh, size_t extra_outputs) {
+  return Layout(head.in, head.out + extra_outputs, replay, fresh);
 }
 
-Status HeadTuner::Init(const LayerView& head, Span<uint8_t> arena, size_t replay, size_t fresh) {
+Status HeadTuner::Init(const LayerView& head, Span<uint8_t> arena, size_t replay, size_t fresh,
+                       size_t extra_outputs) {
   if (head.in == 0 || head.out == 0 || head.relu || !(head.input_scale > 0.0f) || !(head.output_scale > 0.0f) ||
       head.weights.size != size_t{head.in} * head.out || head.weight_scales.size != head.out ||
       head.bias.size != head.out) {
     return Status::kInvalidArgument;
   }
   if (reinterpret_cast<uintptr_t>(arena.data) % 4 != 0) return Status::kInvalidArgument;
-  if (arena.size < ArenaBytes(head, replay, fresh)) return Status::kArenaTooSmall;
-  const size_t in = head.in, out = head.out;
+  if (arena.size < ArenaBytes(head, replay, fresh, extra_outputs)) return Status::kArenaTooSmall;
+  const size_t in = head.in, out = head.out + extra_outputs;
   Arena a(arena);
   q_weights_ = Take<int8_t>(a, out * in);
   q_scales_ = Take<float>(a, out);
@@ -66,19 +67,66 @@ Status HeadTuner::Init(const LayerView& head, Span<uint8_t> arena, size_t replay
   fresh_ = Take<int8_t>(a, fresh * in);
   fresh_labels_ = Take<uint16_t>(a, fresh);
   base_ = &head;
+  max_outputs_ = out;
   replay_count_ = 0;
   fresh_count_ = 0;
   Reset();
   return Status::kOk;
 }
 
+void HeadTuner::Resize(size_t outputs) {
+  const size_t in = base_->in;
+  outputs_ = outputs;
+  q_weights_ = {q_weights_.data, outputs * in};
+  q_scales_ = {q_scales_.data, outputs};
+  q_bias_ = {q_bias_.data, outputs};
+  q_mult_ = {q_mult_.data, outputs};
+  q_shift_ = {q_shift_.data, outputs};
+  weights_ = {weights_.data, outputs * in};
+  bias_ = {bias_.data, outputs};
+  logits_ = {logits_.data, outputs};
+  probs_ = {probs_.data, outputs};
+  delta_ = {delta_.data, outputs};
+}
+
+Status HeadTuner::AddOutput() {
+  if (base_ == nullptr) return Status::kNotReady;
+  if (outputs_ == max_outputs_) return Status::kBufferTooSmall;
+  const size_t row = outputs_;
+  Resize(outputs_ + 1);
+  // A new class starts with no opinion; training on its examples (and the
+  // replay of the others) gives it its weights.
+  for (size_t i = 0; i < base_->in; ++i) weights_[row * base_->in + i] = 0.0f;
+  bias_[row] = 0.0f;
+  return Status::kOk;
+}
+
 void HeadTuner::Reset() {
+  const LayerView& h = *base_;
+  Resize(h.out);
+  // Examples of taught classes go with them.
+  size_t kept = 0;
+  for (size_t k = 0; k < replay_count_; ++k) {
+    if (replay_labels_[k] >= h.out) continue;
+    for (size_t i = 0; i < h.in; ++i) replay_[kept * h.in + i] = replay_[k * h.in + i];
+    replay_labels_[kept++] = replay_labels_[k];
+  }
+  replay_count_ = kept;
+  fresh_count_ = 0;
+  RestoreWeights();
+}
+
+// The package's rows dequantised, taught rows (if any) back to zero.
+void HeadTuner::RestoreWeights() {
   const LayerView& h = *base_;
   for (size_t o = 0; o < h.out; ++o) {
     const float ws = h.weight_scales[o];
     for (size_t i = 0; i < h.in; ++i) weights_[o * h.in + i] = static_cast<float>(h.weights[o * h.in + i]) * ws;
     bias_[o] = static_cast<float>(h.bias[o]) * h.input_scale * ws;
   }
+  for (size_t j = h.out * h.in; j < weights_.size; ++j) weights_[j] = 0.0f;
+  for (size_t o = h.out; o < outputs_; ++o) bias_[o] = 0.0f;
+  imprinted_ = h.out;
   is_tuned_ = false;
 }
 
@@ -128,6 +176,7 @@ Status HeadTuner::Train(const TuneOptions& options) {
     return Status::kInvalidArgument;
   }
   if (fresh_count_ == 0) return Status::kNotReady;
+  while (imprinted_ < outputs_ && Imprint(imprinted_)) ++imprinted_;
   const size_t in = inputs();
   const size_t n = fresh_count_ + replay_count_;
   uint32_t state = 0x9E3779B9u;  // xorshift32, fixed seed: the same order on every target
@@ -152,13 +201,52 @@ Status HeadTuner::Train(const TuneOptions& options) {
     }
   }
   const Status s = Requantize();
-  if (s != Status::kOk) Reset();
+  if (s != Status::kOk) RestoreWeights();  // the classes stay; their weights start over
   return s;
+}
+
+// A taught class's first weights, from the mean of its fresh examples
+// ("weight imprinting"): the row points along that mean with the length of
+// the package's rows, and its bias makes the mean itself win by one logit
+// over the best old class. SGD then starts near a nearest-mean classifier
+// instead of at zero, which is what lets a handful of examples suffice.
+bool HeadTuner::Imprint(size_t row) {
+  const size_t in = inputs();
+  float* w = weights_.data + row * in;
+  for (size_t i = 0; i < in; ++i) w[i] = 0.0f;
+  size_t count = 0;
+  for (size_t k = 0; k < fresh_count_; ++k) {
+    if (fresh_labels_[k] != row) continue;
+    ++count;
+    for (size_t i = 0; i < in; ++i) {
+      w[i] += DequantizeInt8(fresh_[k * in + i], base_->input_scale, base_->input_zero_point);
+    }
+  }
+  if (count == 0) return false;
+  float mean_norm = 0.0f, old_norm = 0.0f;
+  for (size_t i = 0; i < in; ++i) {
+    w[i] /= static_cast<float>(count);
+    x_[i] = w[i];
+    mean_norm += w[i] * w[i];
+  }
+  for (size_t j = 0; j < base_->out * in; ++j) old_norm += weights_[j] * weights_[j];
+  mean_norm = std::sqrt(mean_norm);
+  old_norm = std::sqrt(old_norm / static_cast<float>(base_->out));
+  if (!(mean_norm > 0.0f)) return true;  // an all-zero mean: leave the row at zero
+  float best = -INFINITY;
+  for (size_t c = 0; c < base_->out; ++c) {
+    float z = bias_[c];
+    for (size_t i = 0; i < in; ++i) z += weights_[c * in + i] * x_[i];
+    best = z > best ? z : best;
+  }
+  for (size_t i = 0; i < in; ++i) w[i] *= old_norm / mean_norm;
+  bias_[row] = best + 1.0f - old_norm * mean_norm;
+  return true;
 }
 
 Status HeadTuner::Requantize() {
   const LayerView& h = *base_;
-  const size_t in = h.in, out = h.out;
+  const size_t in = h.in, out = outputs_;
   for (size_t j = 0; j < weights_.size; ++j) {
     if (!std::isfinite(weights_[j])) return Status::kInvalidArgument;
   }
@@ -195,6 +283,7 @@ Status HeadTuner::Requantize() {
     q_shift_[o] = shift;
   }
   tuned_ = h;
+  tuned_.out = static_cast<uint16_t>(out);
   tuned_.output_scale = out_scale;
   tuned_.output_zero_point = out_zp;
   tuned_.weights = {q_weights_.data, q_weights_.size};
@@ -210,12 +299,15 @@ Status HeadTuner::WeightDelta(Span<float> out) const {
   if (base_ == nullptr) return Status::kNotReady;
   const LayerView& h = *base_;
   if (out.size != weights_.size + bias_.size) return Status::kBufferTooSmall;
-  for (size_t o = 0; o < h.out; ++o) {
-    const float ws = h.weight_scales[o];
+  for (size_t o = 0; o < outputs_; ++o) {
+    // A taught class's row has no package weights: its delta is all of it.
+    const bool taught = o >= h.out;
+    const float ws = taught ? 0.0f : h.weight_scales[o];
     for (size_t i = 0; i < h.in; ++i) {
-      out[o * h.in + i] = weights_[o * h.in + i] - static_cast<float>(h.weights[o * h.in + i]) * ws;
+      const float base = taught ? 0.0f : static_cast<float>(h.weights[o * h.in + i]) * ws;
+      out[o * h.in + i] = weights_[o * h.in + i] - base;
     }
-    out[weights_.size + o] = bias_[o] - static_cast<float>(h.bias[o]) * h.input_scale * ws;
+    out[weights_.size + o] = bias_[o] - (taught ? 0.0f : static_cast<float>(h.bias[o]) * h.input_scale * ws);
   }
   return Status::kOk;
 }

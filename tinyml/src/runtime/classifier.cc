@@ -12,10 +12,10 @@
 
 namespace lwcl::tinyml {
 
-Status Classifier::Init(const PackageView& package, Span<uint8_t> arena) {
+Status Classifier::Init(const PackageView& package, Span<uint8_t> arena, size_t extra_classes) {
   package_ = nullptr;
   MemoryPlan plan;
-  const Status planned = PlanMemory(package, &plan);
+  const Status planned = PlanMemory(package, &plan, extra_classes);
   if (planned != Status::kOk) return planned;
   if (reinterpret_cast<uintptr_t>(arena.data) % alignof(float) != 0) {
     return Status::kInvalidArgument;
@@ -32,6 +32,9 @@ Status Classifier::Init(const PackageView& package, Span<uint8_t> arena) {
   activations_[0] = a.AllocateInt8(plan.activation_bytes);
   activations_[1] = a.AllocateInt8(plan.activation_bytes);
   if (a.used() != plan.total_bytes) return Status::kArenaTooSmall;  // cannot happen
+  class_capacity_ = plan.class_floats;
+  logits_ = logits_.subspan(0, package.label_count);
+  probabilities_ = probabilities_.subspan(0, package.label_count);
 
   const Status s =
       windower_.Init(package.dsp.axes, package.dsp.window_samples, package.stride_samples, window);
@@ -94,13 +97,17 @@ Status Classifier::SetNormalization(Span<const float> mean, Span<const float> st
 Status Classifier::SetHead(const LayerView* head) {
   if (package_ == nullptr) return Status::kNotReady;
   const LayerView& last = package_->layers[package_->layer_count - 1];
-  if (head != nullptr && (head->in != last.in || head->out != last.out || head->input_scale != last.input_scale ||
-                          head->input_zero_point != last.input_zero_point ||
-                          head->weights.size != last.weights.size || head->bias.size != last.out ||
-                          head->multiplier.size != last.out || head->shift.size != last.out)) {
+  if (head != nullptr && (head->in != last.in || head->out < last.out || head->out > class_capacity_ ||
+                          head->input_scale != last.input_scale || head->input_zero_point != last.input_zero_point ||
+                          head->weights.size != size_t{head->in} * head->out || head->bias.size != head->out ||
+                          head->multiplier.size != head->out || head->shift.size != head->out)) {
     return Status::kInvalidArgument;
   }
   head_ = head;
+  const size_t classes = head != nullptr ? head->out : last.out;
+  logits_ = {logits_.data, classes};
+  probabilities_ = {probabilities_.data, classes};
+  result_.probabilities = probabilities_;
   return Status::kOk;
 }
 

@@ -25,8 +25,16 @@
 // cover the logits the examples now produce (never narrower than the
 // package's), multiplier and shift by QuantizeMultiplier.
 //
+// Teaching a new pattern: AddOutput gives the head one more class (up to
+// the `extra_outputs` Init made room for). The first Train with fresh
+// examples of it imprints its row from their mean (pointing along it, as
+// long as the package's rows, the bias one logit above the best old class
+// at the mean), then SGD learns it further while the replay keeps the others;
+// the tuned head then has the extra outputs (Classifier::SetHead takes it
+// when its arena planned as many extra classes). Reset drops them again.
+//
 // Promises: no heap, no I/O. Init takes exactly ArenaBytes(head, replay,
-// fresh) bytes, 4-byte aligned; `head` (the package's) must outlive the
+// fresh, extra_outputs) bytes, 4-byte aligned; `head` (the package's) must outlive the
 // tuner. head() is the package's head until the first Train, then a
 // LayerView over the arena. A Train that fails changes nothing.
 #ifndef LWCL_TINYML_LEARN_HEAD_TUNER_H_
@@ -48,12 +56,16 @@ struct TuneOptions {
 
 class HeadTuner {
  public:
-  static size_t ArenaBytes(const LayerView& head, size_t replay, size_t fresh);
+  static size_t ArenaBytes(const LayerView& head, size_t replay, size_t fresh, size_t extra_outputs = 0);
 
   // kInvalidArgument for a head without inputs or outputs or with a
   // non-positive scale; kArenaTooSmall / kInvalidArgument for a short or
   // misaligned arena.
-  Status Init(const LayerView& head, Span<uint8_t> arena, size_t replay, size_t fresh);
+  Status Init(const LayerView& head, Span<uint8_t> arena, size_t replay, size_t fresh, size_t extra_outputs = 0);
+
+  // One more class (index outputs() - 1 afterwards). kBufferTooSmall when
+  // the extra outputs Init made room for are taken.
+  Status AddOutput();
 
   // kBufferTooSmall when the pool is full; kInvalidArgument for a wrong
   // size or a class the head does not have.
@@ -68,7 +80,9 @@ class HeadTuner {
   // kNotReady without a fresh example; kInvalidArgument for options out of
   // range; kOk with head() the new int8 head.
   Status Train(const TuneOptions& options);
-  // Back to the package's head (float and int8); the pools stay.
+  // Back to the package's head (float and int8, and its outputs: taught
+  // classes are dropped, with their replay examples); the replay of the
+  // package's classes stays, the fresh pool empties.
   void Reset();
 
   // The float head's class for one example (what training optimises).
@@ -80,12 +94,16 @@ class HeadTuner {
   // out × in + out floats.
   Status WeightDelta(Span<float> out) const;
   size_t inputs() const { return base_ ? base_->in : 0; }
-  size_t outputs() const { return base_ ? base_->out : 0; }
+  size_t outputs() const { return base_ ? outputs_ : 0; }
+  size_t max_outputs() const { return max_outputs_; }
 
  private:
   void Logits(Span<const int8_t> input, Span<float> logits);
   void SgdStep(Span<const int8_t> input, size_t label, float learning_rate);
   Status Requantize();
+  void Resize(size_t outputs);  // the per-output spans, over the arena's room
+  bool Imprint(size_t row);
+  void RestoreWeights();     // a taught row's first weights; false without an example of it
 
   Span<int8_t> q_weights_;  // out × in
   Span<float> q_scales_;    // out
@@ -104,6 +122,9 @@ class HeadTuner {
   Span<uint16_t> fresh_labels_;
   size_t replay_count_ = 0;
   size_t fresh_count_ = 0;
+  size_t outputs_ = 0;      // the package's, plus the classes taught
+  size_t max_outputs_ = 0;  // the package's plus extra_outputs
+  size_t imprinted_ = 0;    // rows below it have weights (the package's, or imprinted)
   const LayerView* base_ = nullptr;  // the package's head
   LayerView tuned_{};                // over the q_* spans
   bool is_tuned_ = false;

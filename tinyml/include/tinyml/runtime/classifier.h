@@ -35,7 +35,7 @@ class Classifier {
   // kArenaTooSmall when arena.size < RequiredArenaBytes(package);
   // kInvalidArgument when the arena is not 4-byte aligned; PlanMemory's
   // status when the package cannot run (delta, DSP mismatch).
-  Status Init(const PackageView& package, Span<uint8_t> arena);
+  Status Init(const PackageView& package, Span<uint8_t> arena, size_t extra_classes = 0);
 
   // Feeds one sample (axes floats, in the sensor's units) to the windower;
   // on a full window classifies it and returns true when result() is new.
@@ -54,9 +54,11 @@ class Classifier {
   // empty spans restore the package's own.
   Status SetNormalization(Span<const float> mean, Span<const float> std);
   // Runs `head` in place of the package's last layer (on-device
-  // fine-tuning, learn/head_tuner.h); it must have the last layer's shape and
-  // input quantisation and outlive its use. nullptr restores the package's.
-  // kInvalidArgument (nothing changes) for another shape.
+  // fine-tuning, learn/head_tuner.h); it must have the last layer's inputs
+  // and input quantisation, as many outputs or up to the `extra_classes`
+  // Init planned more (classes taught on the device: results then name
+  // labels past the package's), and outlive its use. nullptr restores the
+  // package's. kInvalidArgument (nothing changes) for another shape.
   Status SetHead(const LayerView* head);
   // The normalisation in force: raw feature i = features()[i] * std[i] + mean[i].
   Span<const float> feature_mean() const { return mean_; }
@@ -80,8 +82,9 @@ class Classifier {
   Windower windower_;
   Span<float> scratch_;
   Span<float> features_;
-  Span<float> logits_;
+  Span<float> logits_;         // as many as the head in force has outputs
   Span<float> probabilities_;
+  size_t class_capacity_ = 0;  // label_count + extra_classes
   Span<int8_t> activations_[2];
   Span<const int8_t> output_;
   Span<const int8_t> head_input_;

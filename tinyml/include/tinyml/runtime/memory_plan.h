@@ -7,6 +7,10 @@
 // input or output). Float buffers come first and the int8 ones last, so on a
 // 4-byte aligned arena no padding is ever needed and the total below is
 // exact: Init succeeds with RequiredArenaBytes bytes and fails with one less.
+//
+// `extra_classes` is room for classes taught on the device (a head tuner's
+// added outputs, learn/head_tuner.h): the logits, the probabilities and the
+// activations are planned that much wider.
 #ifndef LWCL_TINYML_RUNTIME_MEMORY_PLAN_H_
 #define LWCL_TINYML_RUNTIME_MEMORY_PLAN_H_
 
@@ -28,10 +32,10 @@ struct MemoryPlan {
 
 // kUnsupported for a delta package; kMalformed when the DSP configuration is
 // invalid or does not produce the package's feature count.
-Status PlanMemory(const PackageView& package, MemoryPlan* plan);
+Status PlanMemory(const PackageView& package, MemoryPlan* plan, size_t extra_classes = 0);
 
 // PlanMemory's total, or 0 when the package cannot run.
-size_t RequiredArenaBytes(const PackageView& package);
+size_t RequiredArenaBytes(const PackageView& package, size_t extra_classes = 0);
 
 }  // namespace lwcl::tinyml
 
