@@ -47,7 +47,8 @@ float g_scaled[kMaxSamples];
 // Learner state, as a device holds it for one model.
 float g_renorm_state[2][kMaxClasses * kMaxFeatures + kMaxClasses + 2 * kMaxFeatures + 8 + 2 * kMaxClasses * kMaxFeatures];
 float g_drift_state[kMaxFeatures];
-float g_buffer_features[kBufferSlots * kMaxFeatures];
+int16_t g_buffer_features[kBufferSlots * kMaxFeatures];
+float g_buffer_back[kMaxFeatures];
 tinyml::SampleInfo g_buffer_slots[kBufferSlots];
 alignas(8) uint8_t g_tuner_arena[4096];
 float g_delta[kMaxFeatures * kMaxClasses + kMaxClasses];
@@ -118,7 +119,9 @@ void CheckDriftMonitor(SelftestChecks& checks, size_t windows) {
 void CheckSampleBuffer(SelftestChecks& checks, size_t windows) {
   const size_t f = g_package.feature_count;
   tinyml::SampleBuffer b;
-  if (!checks.StatusOk(b.Init(f, Span<float>(g_buffer_features, kBufferSlots * f), Span<tinyml::SampleInfo>(g_buffer_slots, kBufferSlots)),
+  if (!checks.StatusOk(b.Init(f, Span<int16_t>(g_buffer_features, kBufferSlots * f),
+                              Span<tinyml::SampleInfo>(g_buffer_slots, kBufferSlots), g_package.feature_mean,
+                              g_package.feature_std),
                        "learn.buffer_init")) {
     return;
   }
@@ -131,10 +134,20 @@ void CheckSampleBuffer(SelftestChecks& checks, size_t windows) {
   checks.True(b.size() == (windows < kBufferSlots ? windows : kBufferSlots), "learn.buffer_bounded");
   checks.True(drops == (windows > kBufferSlots ? windows - kBufferSlots : 0), "learn.buffer_drops_oldest");
   const size_t slot = b.Find(last);
-  if (checks.True(slot < kBufferSlots, "learn.buffer_finds_newest")) {
-    bool same = true;
-    for (size_t i = 0; i < f; ++i) same = same && b.features(slot)[i] == g_raw[0][windows - 1][i];
-    checks.True(same && b.info(slot).time == windows - 1, "learn.buffer_keeps_features");
+  if (checks.True(slot < kBufferSlots, "learn.buffer_finds_newest") &&
+      checks.StatusOk(b.Features(slot, Span<float>(g_buffer_back, f)), "learn.buffer_features")) {
+    // int16 storage: within one step of the sample's largest centred value.
+    const float* want = g_raw[0][windows - 1];
+    float largest = 0.0f;
+    for (size_t i = 0; i < f; ++i) {
+      largest = std::fmax(largest, std::fabs((want[i] - g_package.feature_mean[i]) / g_package.feature_std[i]));
+    }
+    bool close = true;
+    for (size_t i = 0; i < f; ++i) {
+      const float tolerance = g_package.feature_std[i] * largest / 32767.0f + 1e-6f * std::fabs(want[i]);
+      close = close && std::fabs(g_buffer_back[i] - want[i]) <= tolerance;
+    }
+    checks.True(close && b.info(slot).time == windows - 1, "learn.buffer_keeps_features");
   }
 }
 
@@ -274,8 +287,8 @@ void RunLearningChecks(SelftestChecks& checks) {
   // labelled windows, two taught classes with 16 replay windows each).
   const size_t f = g_package.feature_count;
   const size_t learner = sizeof(float) * (tinyml::Renormalizer::StateFloats(g_package) +
-                                          tinyml::DriftMonitor::StateFloats(f) +
-                                          tinyml::SampleBuffer::FeatureFloats(f, 32)) +
+                                          tinyml::DriftMonitor::StateFloats(f)) +
+                         sizeof(int16_t) * tinyml::SampleBuffer::FeatureValues(f, 32) +
                          sizeof(tinyml::SampleInfo) * 32 + sizeof(tinyml::Renormalizer) +
                          sizeof(tinyml::DriftMonitor) + sizeof(tinyml::SampleBuffer) + sizeof(tinyml::HeadTuner) +
                          tinyml::HeadTuner::ArenaBytes(g_package.layers[g_package.layer_count - 1], 48 + 2 * 16, 32, 2);

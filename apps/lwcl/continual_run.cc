@@ -43,7 +43,7 @@ size_t LearnerRam(const device::PatternDetector& det, ContinualMethod method, co
                  pkg.layers[pkg.layer_count - 1],
                  o.detector.replay_windows + o.detector.teach_classes * o.detector.teach_replay_windows,
                  o.detector.tune_windows, o.detector.teach_classes) +
-             tinyml::SampleBuffer::FeatureFloats(pkg.feature_count, o.buffer_windows) * sizeof(float) +
+             tinyml::SampleBuffer::FeatureValues(pkg.feature_count, o.buffer_windows) * sizeof(int16_t) +
              o.buffer_windows * sizeof(tinyml::SampleInfo);
   }
   return 0;
@@ -57,10 +57,11 @@ class Learner {
     const size_t classes = det.labels().size();
     since_label_.assign(classes, o.label_gap);
     run.labels_spent.assign(classes, 0);
-    storage_.assign(tinyml::SampleBuffer::FeatureFloats(det.package().feature_count, o.buffer_windows), 0.0f);
+    const tinyml::PackageView& pkg = det.package();
+    storage_.assign(tinyml::SampleBuffer::FeatureValues(pkg.feature_count, o.buffer_windows), 0);
     slots_.assign(o.buffer_windows, {});
-    if (buffer_.Init(det.package().feature_count, {storage_.data(), storage_.size()}, {slots_.data(), slots_.size()}) !=
-        tinyml::Status::kOk) {
+    if (buffer_.Init(pkg.feature_count, {storage_.data(), storage_.size()}, {slots_.data(), slots_.size()},
+                     pkg.feature_mean, pkg.feature_std) != tinyml::Status::kOk) {
       throw std::runtime_error("the sample buffer cannot be set up");
     }
   }
@@ -143,7 +144,7 @@ class Learner {
   const ContinualOptions& o_;
   MethodRun& run_;
   std::vector<size_t> since_label_;
-  std::vector<float> storage_;
+  std::vector<int16_t> storage_;
   std::vector<tinyml::SampleInfo> slots_;
   tinyml::SampleBuffer buffer_;
   size_t fresh_ = 0;

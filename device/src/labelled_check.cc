@@ -39,7 +39,8 @@ LabelledScore ScoreLabelled(PatternDetector& running, PatternDetector& candidate
     const int16_t label = samples.info(slot).label;
     if (label < 0 || static_cast<size_t>(label) >= running.labels().size()) continue;
     const std::string& truth = running.labels()[static_cast<size_t>(label)];
-    const std::span<const float> raw(samples.features(slot).data, samples.features(slot).size);
+    std::vector<float> raw(samples.feature_count());
+    if (samples.Features(slot, {raw.data(), raw.size()}) != tinyml::Status::kOk) continue;
     size_t got = 0;
     if (!running.ClassifyStored(raw, &got)) continue;
     ++score.windows;

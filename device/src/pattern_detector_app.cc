@@ -48,7 +48,8 @@ bool PatternDetectorApp::LoadModel(std::span<const uint8_t> package, std::string
                        .sample_rate_hz = static_cast<double>(p.dsp.sample_rate_hz)});
   inference_.SetStatistics(0, 0.0, 0.0);
   // Samples belong to the model that classified them.
-  capture_.Reset(p.feature_count);
+  capture_.Reset(p.feature_count, {p.feature_mean.data, p.feature_mean.size},
+                 {p.feature_std.data, p.feature_std.size});
   ++capture_generation_;
   ForgetAdaptations();
   training_samples_.Clear();

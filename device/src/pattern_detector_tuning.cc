@@ -49,6 +49,7 @@ bool PatternDetector::FineTune(const tinyml::SampleBuffer& samples, const tinyml
     return false;
   }
   Model& m = *model_;
+  std::vector<float> raw(m.view.feature_count);  // one stored window, back as floats
   // Labelled windows, oldest first; every fifth held back once there are five.
   std::vector<size_t> slots;
   for (size_t slot = 0; slot < samples.capacity() && samples.feature_count() == m.view.feature_count; ++slot) {
@@ -72,7 +73,10 @@ bool PatternDetector::FineTune(const tinyml::SampleBuffer& samples, const tinyml
       continue;
     }
     tinyml::Result r;
-    if (m.classifier.ClassifyFeatures(samples.features(slots[k]), &r) != tinyml::Status::kOk) continue;
+    if (samples.Features(slots[k], {raw.data(), raw.size()}) != tinyml::Status::kOk ||
+        m.classifier.ClassifyFeatures({raw.data(), raw.size()}, &r) != tinyml::Status::kOk) {
+      continue;
+    }
     const auto label = static_cast<size_t>(samples.info(slots[k]).label);
     if (m.tuner.AddFresh(m.classifier.head_input(), label) == tinyml::Status::kOk) ++rep.trained;
     if (label >= m.view.label_count && m.replay_per_class[label] < options_.teach_replay_windows &&
@@ -96,8 +100,8 @@ bool PatternDetector::FineTune(const tinyml::SampleBuffer& samples, const tinyml
   rep.held_back = validation.size();
   for (size_t slot : validation) {
     size_t got = 0;
-    const tinyml::Span<const float> f = samples.features(slot);
-    if (ClassifyStored({f.data, f.size}, &got) && got == static_cast<size_t>(samples.info(slot).label)) {
+    if (samples.Features(slot, {raw.data(), raw.size()}) == tinyml::Status::kOk && ClassifyStored(raw, &got) &&
+        got == static_cast<size_t>(samples.info(slot).label)) {
       ++rep.validation_right;
     }
   }
@@ -114,11 +118,14 @@ bool PatternDetector::FineTune(const tinyml::SampleBuffer& samples, const tinyml
 void PatternDetector::RenormalizeFromLabelled(const tinyml::SampleBuffer& samples, const std::vector<size_t>& slots) {
   Model& m = *model_;
   if (options_.tune_renorm_min_windows <= 0.0f || slots.empty()) return;
+  std::vector<float> raw(m.view.feature_count);
   const auto right = [&] {
     size_t n = 0, got = 0;
     for (size_t slot : slots) {
-      const tinyml::Span<const float> f = samples.features(slot);
-      n += ClassifyStored({f.data, f.size}, &got) && got == static_cast<size_t>(samples.info(slot).label) ? 1 : 0;
+      n += samples.Features(slot, {raw.data(), raw.size()}) == tinyml::Status::kOk && ClassifyStored(raw, &got) &&
+                   got == static_cast<size_t>(samples.info(slot).label)
+               ? 1
+               : 0;
     }
     return n;
   };
@@ -128,7 +135,11 @@ void PatternDetector::RenormalizeFromLabelled(const tinyml::SampleBuffer& sample
   std::vector<float> mean(in_force_mean.data, in_force_mean.data + in_force_mean.size);
   std::vector<float> std(in_force_std.data, in_force_std.data + in_force_std.size);
   m.renorm.Reset();
-  for (size_t slot : slots) m.renorm.Observe(samples.features(slot), static_cast<size_t>(samples.info(slot).label));
+  for (size_t slot : slots) {
+    if (samples.Features(slot, {raw.data(), raw.size()}) == tinyml::Status::kOk) {
+      m.renorm.Observe({raw.data(), raw.size()}, static_cast<size_t>(samples.info(slot).label));
+    }
+  }
   for (size_t slot : slots) {
     const auto label = static_cast<size_t>(samples.info(slot).label);
     // A taught class has no training statistics to fit against.

@@ -2,12 +2,13 @@
 
 namespace lwcl::device {
 
-void SampleCapture::Reset(size_t features) {
-  features_.assign(tinyml::SampleBuffer::FeatureFloats(features, capacity_), 0.0f);
+void SampleCapture::Reset(size_t features, std::span<const float> center, std::span<const float> spread) {
+  features_.assign(tinyml::SampleBuffer::FeatureValues(features, capacity_), 0);
   slots_.assign(capacity_, tinyml::SampleInfo{});
-  // Only 0 features or 0 slots are refused; either leaves an empty buffer
-  // that takes nothing (Add answers kNoId).
-  (void)buffer_.Init(features, {features_.data(), features_.size()}, {slots_.data(), slots_.size()});
+  // Only 0 features, 0 slots or a bad center/spread are refused; each leaves
+  // an empty buffer that takes nothing (Add answers kNoId).
+  (void)buffer_.Init(features, {features_.data(), features_.size()}, {slots_.data(), slots_.size()},
+                     {center.data(), center.size()}, {spread.data(), spread.size()});
 }
 
 std::optional<CapturedSample> SampleCapture::Offer(std::span<const float> raw_features, size_t predicted,

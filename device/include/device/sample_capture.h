@@ -38,8 +38,10 @@ class SampleCapture {
   static constexpr size_t kDefaultCapacity = 32;
 
   explicit SampleCapture(size_t capacity = kDefaultCapacity) : capacity_(capacity) {}
-  // An empty buffer for `features`-long vectors.
-  void Reset(size_t features);
+  // An empty buffer for `features`-long vectors, kept as int16 around
+  // `center` by `spread` (the package's normalisation; both must outlive
+  // the buffer; empty: 0 and 1; tinyml/learn/sample_buffer.h).
+  void Reset(size_t features, std::span<const float> center = {}, std::span<const float> spread = {});
 
   // One classified window; kept (and its id returned) when the policy says so.
   std::optional<CapturedSample> Offer(std::span<const float> raw_features, size_t predicted, float confidence,
@@ -51,7 +53,7 @@ class SampleCapture {
 
  private:
   size_t capacity_;
-  std::vector<float> features_;
+  std::vector<int16_t> features_;
   std::vector<tinyml::SampleInfo> slots_;
   tinyml::SampleBuffer buffer_;
 };

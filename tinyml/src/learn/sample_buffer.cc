@@ -1,14 +1,41 @@
 #include "tinyml/learn/sample_buffer.h"
 
-namespace lwcl::tinyml {
+#include <cmath>
 
-Status SampleBuffer::Init(size_t features, Span<float> features_storage, Span<SampleInfo> slots) {
+namespace lwcl::tinyml {
+namespace {
+
+constexpr float kSteps = 32767.0f;
+
+}  // namespace
+
+Status SampleBuffer::Init(size_t features, Span<int16_t> storage, Span<SampleInfo> slots, Span<const float> center,
+                          Span<const float> spread) {
   if (features == 0 || slots.size == 0) return Status::kInvalidArgument;
-  if (features_storage.size < FeatureFloats(features, slots.size)) return Status::kBufferTooSmall;
+  if ((!center.empty() && center.size != features) || (!spread.empty() && spread.size != features)) {
+    return Status::kInvalidArgument;
+  }
+  for (size_t i = 0; i < spread.size; ++i) {
+    if (!(spread[i] > 0.0f)) return Status::kInvalidArgument;
+  }
+  if (storage.size < FeatureValues(features, slots.size)) return Status::kBufferTooSmall;
   features_ = features;
-  storage_ = features_storage;
+  storage_ = storage;
   slots_ = slots;
+  center_ = center;
+  spread_ = spread;
   Clear();
+  return Status::kOk;
+}
+
+Status SampleBuffer::Features(size_t slot, Span<float> out) const {
+  if (!used(slot) || out.size != features_) return Status::kInvalidArgument;
+  const int16_t* q = storage_.data + slot * features_;
+  const float scale = slots_[slot].scale;
+  for (size_t i = 0; i < features_; ++i) {
+    const float z = static_cast<float>(q[i]) * scale;
+    out[i] = (spread_.empty() ? z : z * spread_[i]) + (center_.empty() ? 0.0f : center_[i]);
+  }
   return Status::kOk;
 }
 
@@ -31,6 +58,12 @@ uint16_t SampleBuffer::Add(Span<const float> features, uint16_t predicted, float
                            uint32_t time, uint16_t* dropped) {
   if (dropped) *dropped = kNoId;
   if (features_ == 0 || features.size != features_) return kNoId;
+  float largest = 0.0f;
+  for (size_t i = 0; i < features_; ++i) {
+    const float z = std::fabs(Centred(features, i));
+    if (!(z <= 3.0e38f)) return kNoId;  // NaN or infinite
+    largest = z > largest ? z : largest;
+  }
   // A free slot, else the oldest (smallest sequence).
   size_t slot = slots_.size;
   size_t oldest = 0;
@@ -58,10 +91,17 @@ uint16_t SampleBuffer::Add(Span<const float> features, uint16_t predicted, float
   s.predicted = predicted;
   s.label = kUnlabelled;
   next_id_ = static_cast<uint16_t>(next_id_ + 1);
-  float* out = storage_.data + slot * features_;
-  for (size_t i = 0; i < features_; ++i) out[i] = features[i];
+  s.scale = largest > 0.0f ? largest / kSteps : 1.0f;
+  int16_t* out = storage_.data + slot * features_;
+  // |centred| <= largest, so every quotient rounds into [-32767, 32767].
+  for (size_t i = 0; i < features_; ++i) out[i] = static_cast<int16_t>(std::round(Centred(features, i) / s.scale));
   ++size_;
   return s.id;
+}
+
+float SampleBuffer::Centred(Span<const float> features, size_t i) const {
+  const float v = features[i] - (center_.empty() ? 0.0f : center_[i]);
+  return spread_.empty() ? v : v / spread_[i];
 }
 
 Status SampleBuffer::SetLabel(uint16_t id, int16_t label) {
