@@ -17,7 +17,7 @@
 //     fine-tuning with replay; 3 federated is refused (4.00) until the
 //     device takes part in rounds)
 //   9 Learning Rate (Float, RW, (0, 10], default 0.05)
-//   10 Learning Epochs (Integer, RW, 1..100, default 20)
+//   10 Learning Epochs (Integer, RW, 1..100, default 50)
 //   11 Replay Buffer Size (Integer, RW, 0..1024, default 48: windows of the
 //     original classes; a new size takes effect with the next model)
 //   18 Validation Accuracy (Float: on the labelled windows the last

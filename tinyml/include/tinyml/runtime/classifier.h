@@ -67,8 +67,9 @@ class Classifier {
   const Result& result() const { return result_; }
   Span<const float> features() const { return features_; }  // last, normalised
   Span<const float> logits() const { return logits_; }      // last, dequantised
-  // The last layer's int8 output of the last classification (label_count
-  // values, before dequantisation; empty before the first one).
+  // The last layer's int8 output of the last classification (one value per
+  // output of the head in force, before dequantisation; empty before the
+  // first one).
   Span<const int8_t> output() const { return output_; }
   // The int8 input of the last layer in the last classification (what a
   // head tuner learns from; empty before the first one).
