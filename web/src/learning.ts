@@ -1,7 +1,7 @@
 // The Learning panel of a device page: /33651 ML Inference & Learning (drift
 // score and mean confidence over time once observed, the learning mode, the
-// capture and drift thresholds, Update Count, Buffered Samples, Adapt now /
-// Reset to baseline / Upload samples), the /33652 Training Samples the device
+// capture and drift thresholds, Teach Label, Update Count, Buffered Samples,
+// Adapt now / Reset to baseline / Upload samples), the /33652 Training Samples the device
 // holds, labelled by a person (written to /33652/x/4), and the samples the
 // server stored for the device (api/devices/<ep>/samples), labelled there.
 import { api, ApiError, type LwEvent, type OpResult, type TrainingSample, type Value } from "./api";
@@ -10,7 +10,7 @@ import { clear, clock, h, showValue } from "./dom";
 
 const ML = "/33651/0";
 const RES = { confidence: `${ML}/6`, drift: `${ML}/7`, mode: `${ML}/8`, capture: `${ML}/12`, driftThreshold: `${ML}/13`,
-  adapt: `${ML}/15`, reset: `${ML}/16`, upload: `${ML}/17`, updates: `${ML}/20`, buffered: `${ML}/21` };
+  teach: `${ML}/14`, adapt: `${ML}/15`, reset: `${ML}/16`, upload: `${ML}/17`, updates: `${ML}/20`, buffered: `${ML}/21` };
 // What the Observe button observes: the charted values and the two counters.
 const OBSERVED = [RES.drift, RES.confidence, RES.updates, RES.buffered];
 const HISTORY_MS = 10 * 60 * 1000;
@@ -55,6 +55,12 @@ export function learningPanel(ep: string): LearningPanel {
     "data-testid": "learning-capture" });
   const driftThr = h("input", { type: "number", class: "n", step: "any", min: 0, "aria-label": "drift threshold",
     "data-testid": "learning-drift-threshold" });
+  // Teach Label (/33651/0/14): a pattern the model lacks becomes a new class
+  // learned from the next windows (learning mode 2; the device says 4.00 otherwise).
+  const teach = h("input", { type: "text", class: "label-input", placeholder: "new or known label", "aria-label": "teach label",
+    "data-testid": "learning-teach" });
+  const teachNow = () => { void writeResource("teach label", RES.teach, teach.value.trim()); };
+  teach.addEventListener("keydown", (e) => { if (e.key === "Enter") teachNow(); });
   const saveOn = (input: HTMLInputElement, what: string, path: string) => {
     const save = () => { void writeResource(what, path, Number(input.value)); };
     input.addEventListener("keydown", (e) => { if (e.key === "Enter") save(); });
@@ -78,7 +84,8 @@ export function learningPanel(ep: string): LearningPanel {
     h("div", { class: "learning-controls" },
       h("label", {}, "learning mode ", modeSel, " (now ", modeNow, ")"), " ",
       h("label", {}, "capture threshold ", capture), saveOn(capture, "capture threshold", RES.capture), " ",
-      h("label", {}, "drift threshold ", driftThr), saveOn(driftThr, "drift threshold", RES.driftThreshold)),
+      h("label", {}, "drift threshold ", driftThr), saveOn(driftThr, "drift threshold", RES.driftThreshold), " ",
+      h("label", {}, "teach ", teach), h("button", { "data-testid": "learning-teach-save", onclick: teachNow }, "Teach")),
     h("div", { class: "learning-actions" },
       button("learning-adapt", "Adapt now", "adapt now", RES.adapt),
       button("learning-reset", "Reset to baseline", "reset to baseline", RES.reset),
@@ -136,7 +143,7 @@ export function learningPanel(ep: string): LearningPanel {
     } catch { /* the buttons say why */ }
   }
 
-  async function writeResource(what: string, path: string, value: number): Promise<void> {
+  async function writeResource(what: string, path: string, value: number | string): Promise<void> {
     try {
       const r = await api.op(ep, "write", { path, value });
       say(`${what} ${value}`, r);

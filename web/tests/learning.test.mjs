@@ -131,16 +131,32 @@ test("the Learning panel: capture, label, upload, label on the server, refusals,
   await testid("learning-adapt").click();
   await until("adapt now refused", async () => /adapt now: 4\.00/.test(await resultText()));
 
+  // Teach Label while learning is off: the device's 4.00, nothing taught.
+  await testid("learning-teach").fill("figure8");
+  await testid("learning-teach-save").click();
+  await until("teach refused", async () => /teach label figure8: 4\.00/.test(await resultText()));
+  assert.equal((await read("/33650")).filter((v) => v.value === "figure8").length, 0);
+
   // Learning mode 1, read back.
   await testid("learning-mode").selectOption("1");
   await until("mode 1 read back", async () => (await testid("learning-mode-current").getAttribute("data-value")) === "1");
   assert.equal(await readOne("/33651/0/8"), 1);
 
-  // Reset to baseline: Update Count 0.
+  // Mode 2: Teach Label takes a pattern the model lacks, a /33650 instance appears.
+  await testid("learning-mode").selectOption("2");
+  await until("mode 2 read back", async () => (await testid("learning-mode-current").getAttribute("data-value")) === "2");
+  await testid("learning-teach-save").click();
+  await until("teach answered", async () => /teach label figure8: 2\.04/.test(await resultText()));
+  assert.equal(await readOne("/33651/0/14"), "figure8");
+  await until("a /33650 instance for figure8", async () =>
+    (await read("/33650")).some((v) => /\/2002$/.test(v.path) && v.value === "figure8"));
+
+  // Reset to baseline: Update Count 0, the taught class gone.
   await testid("learning-reset").click();
   await until("reset answered", async () => /reset to baseline: 2\.04/.test(await resultText()));
   await until("update count 0", async () => (await testid("learning-update-count").getAttribute("data-value")) === "0");
   assert.equal(await readOne("/33651/0/20"), 0);
+  assert.equal((await read("/33650")).filter((v) => v.value === "figure8").length, 0);
   console.log("screenshot:", await screenshot(page, "learning"));
 
   await testid("learning-mode").selectOption("0");
