@@ -105,15 +105,22 @@ void HeadTuner::Reset() {
   const LayerView& h = *base_;
   Resize(h.out);
   // Examples of taught classes go with them.
-  size_t kept = 0;
-  for (size_t k = 0; k < replay_count_; ++k) {
-    if (replay_labels_[k] >= h.out) continue;
-    for (size_t i = 0; i < h.in; ++i) replay_[kept * h.in + i] = replay_[k * h.in + i];
-    replay_labels_[kept++] = replay_labels_[k];
-  }
-  replay_count_ = kept;
-  fresh_count_ = 0;
+  replay_count_ = DropTaught(replay_, replay_labels_, replay_count_);
+  fresh_count_ = DropTaught(fresh_, fresh_labels_, fresh_count_);
   RestoreWeights();
+}
+
+// Keeps the first `count` examples of a pool whose class the package has,
+// in order; returns how many that is.
+size_t HeadTuner::DropTaught(Span<int8_t> examples, Span<uint16_t> labels, size_t count) const {
+  const size_t in = base_->in;
+  size_t kept = 0;
+  for (size_t k = 0; k < count; ++k) {
+    if (labels[k] >= base_->out) continue;
+    for (size_t i = 0; i < in; ++i) examples[kept * in + i] = examples[k * in + i];
+    labels[kept++] = labels[k];
+  }
+  return kept;
 }
 
 // The package's rows dequantised, taught rows (if any) back to zero.

@@ -81,8 +81,8 @@ class HeadTuner {
   // range; kOk with head() the new int8 head.
   Status Train(const TuneOptions& options);
   // Back to the package's head (float and int8, and its outputs: taught
-  // classes are dropped, with their replay examples); the replay of the
-  // package's classes stays, the fresh pool empties.
+  // classes are dropped, with their examples); the pools keep the
+  // examples of the package's classes.
   void Reset();
 
   // The float head's class for one example (what training optimises).
@@ -103,7 +103,8 @@ class HeadTuner {
   Status Requantize();
   void Resize(size_t outputs);  // the per-output spans, over the arena's room
   bool Imprint(size_t row);
-  void RestoreWeights();     // a taught row's first weights; false without an example of it
+  void RestoreWeights();
+  size_t DropTaught(Span<int8_t> examples, Span<uint16_t> labels, size_t count) const;     // a taught row's first weights; false without an example of it
 
   Span<int8_t> q_weights_;  // out × in
   Span<float> q_scales_;    // out
