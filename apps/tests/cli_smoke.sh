@@ -8,21 +8,7 @@ LWCL=${1:?usage: cli_smoke.sh LWCL_BINARY}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-step() { echo "== $*"; }
-
-# expect_fail "what" PATTERN cmd...: the command must exit non-zero and say
-# something matching PATTERN (stdout or stderr).
-expect_fail() {
-  local what=$1 pattern=$2
-  shift 2
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  [ "$rc" -ne 0 ] || fail "$what: exited 0; output: $out"
-  grep -qiE "$pattern" <<<"$out" || fail "$what: no message matching '$pattern'; got: $out"
-  echo "   ok ($what: exit $rc)"
-}
+. "$(dirname "$0")/smoke_helpers.sh"
 
 # sine_csv SEED SAMPLES RATE: x/y a 3 Hz swing, z gravity, in mg.
 sine_csv() {

@@ -11,22 +11,11 @@ DATASETS=${2:-}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-step() { echo "== $*"; }
-expect_fail() {
-  local what=$1 pattern=$2
-  shift 2
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  [ "$rc" -ne 0 ] || fail "$what: exited 0; output: $out"
-  grep -qiE "$pattern" <<<"$out" || fail "$what: no message matching '$pattern'; got: $out"
-  echo "   ok ($what: exit $rc)"
-}
+. "$(dirname "$0")/smoke_helpers.sh"
 # The values of one JSON key, in document order (the report is pretty-printed:
 # one key per line).
 values() { grep -o "\"$1\": [-0-9.e]*" "$2" | awk '{print $2}'; }
-# awk's verdict on an expression over $1..$n.
+# holds A B EXPR: whether awk finds EXPR true with a=A and b=B.
 holds() { awk -v a="$1" -v b="${2:-0}" "BEGIN { exit !($3) }"; }
 
 step "a simulated dataset"

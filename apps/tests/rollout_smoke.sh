@@ -18,19 +18,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-step() { echo "== $*"; }
-
-expect_fail() {
-  local what=$1 pattern=$2
-  shift 2
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  [ "$rc" -ne 0 ] || fail "$what: exited 0; output: $out"
-  grep -qiE -- "$pattern" <<<"$out" || fail "$what: no message matching '$pattern'; got: $out"
-  echo "   ok ($what: exit $rc)"
-}
+. "$(dirname "$0")/smoke_helpers.sh"
 
 step "help and errors without a server"
 "$LWCL" models --help | grep -q "Examples" || fail "models --help has no examples"

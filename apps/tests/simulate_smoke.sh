@@ -7,18 +7,7 @@ LWCL=${1:?usage: simulate_smoke.sh LWCL_BINARY}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-step() { echo "== $*"; }
-expect_fail() {
-  local what=$1 pattern=$2
-  shift 2
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  [ "$rc" -ne 0 ] || fail "$what: exited 0; output: $out"
-  grep -qiE "$pattern" <<<"$out" || fail "$what: no message matching '$pattern'; got: $out"
-  echo "   ok ($what: exit $rc)"
-}
+. "$(dirname "$0")/smoke_helpers.sh"
 
 step "simulate"
 "$LWCL" simulate --out "$TMP/a" --seconds-per-pattern 6 --recordings 4 --seed 5 >"$TMP/a.out" 2>&1 ||
