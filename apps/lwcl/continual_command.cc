@@ -28,6 +28,12 @@
 namespace lwcl::apps {
 namespace {
 
+// `lwcl train`'s defaults: 2 s windows every 0.5 s, augmented twice with up
+// to 250 ms of start jitter.
+constexpr float kWindowMs = 2000.0f;
+constexpr float kStrideMs = 500.0f;
+constexpr float kShiftMs = 250.0f;
+
 struct ContinualFlags {
   std::string dataset_dir;
   std::vector<std::string> drifts;
@@ -93,11 +99,10 @@ train::Dataset Load(const ContinualFlags& f) {
 train::TrainingOptions TrainingOptionsFor(const train::Dataset& dataset, const ContinualFlags& f) {
   train::TrainingOptions o;
   const float rate = dataset.recordings.front().sample_rate_hz;
-  // `lwcl train`'s defaults: 2 s windows every 0.5 s, augmented twice.
-  o.dsp = train::SpectralConfigFor(rate, 3, train::SamplesForDuration(rate, 2000.0f), 0);
-  o.stride_samples = static_cast<uint16_t>(train::SamplesForDuration(rate, 500.0f));
+  o.dsp = train::SpectralConfigFor(rate, 3, train::SamplesForDuration(rate, kWindowMs), 0);
+  o.stride_samples = static_cast<uint16_t>(train::SamplesForDuration(rate, kStrideMs));
   o.augment.copies = 2;
-  o.augment.shift_samples = train::SamplesForDuration(rate, 250.0f);
+  o.augment.shift_samples = train::SamplesForDuration(rate, kShiftMs);
   o.split.seed = f.seed;
   if (f.stream_match.empty()) {
     o.split.test_fraction = f.stream_fraction;
@@ -170,7 +175,7 @@ void RunContinualCommand(const ContinualFlags& f) {
   const train::TrainingRun trained = TrainModel(dataset, f, &stream_recordings, &report);
   report.train_test_accuracy = trained.test.int8_metrics.accuracy;
   report.package_bytes = trained.package.size();
-  const size_t window = TrainingOptionsFor(dataset, f).dsp.window_samples;
+  const size_t window = train::SamplesForDuration(dataset.recordings.front().sample_rate_hz, kWindowMs);
   for (size_t s = 0; s < parsed.drifts.size(); ++s) {
     const ContinualStream stream =
         BuildContinualStream(dataset, stream_recordings, parsed.drifts[s], window, f.seed, f.new_class);

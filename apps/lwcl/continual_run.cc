@@ -24,6 +24,27 @@ void Load(device::PatternDetector& det, std::span<const uint8_t> package) {
   if (!det.LoadModel(package, &error)) throw std::runtime_error("the model does not load: " + error);
 }
 
+void Count(PhaseScore* score, bool right) {
+  ++score->windows;
+  score->right += right ? 1 : 0;
+}
+
+// Plays `segments` (a gap before each) and calls on_window(segment, truth,
+// right) for every classified window: truth is the segment's class index in
+// the labels the detector has at that moment (a taught class counts once
+// taught; -1 before), right whether the window was classified as it.
+template <typename OnWindow>
+void Play(device::PatternDetector& det, const std::vector<StreamSegment>& segments, OnWindow on_window) {
+  for (const StreamSegment& seg : segments) {
+    det.ResetStream();
+    for (const device::Sample& s : seg.samples) {
+      if (!det.Push(s)) continue;
+      const int truth = ClassOf(det.labels(), seg.truth);
+      on_window(seg, truth, truth >= 0 && det.last_result().label == static_cast<size_t>(truth));
+    }
+  }
+}
+
 // What one method needs beyond inference, in bytes, with the default sizes
 // of the device: the drift monitor's state (renorm triggers on it; replay
 // capture stops on it), the re-normaliser's, the head tuner's arena and the
@@ -190,24 +211,13 @@ MethodRun RunContinual(std::span<const uint8_t> package, const ContinualStream& 
   Learner learner(det, method, options, run);
   for (size_t p = 0; p < 3; ++p) {
     run.phase_start[p] = run.correct.size();
-    for (const StreamSegment& seg : stream.phases[p]) {
-      det.ResetStream();
-      for (const device::Sample& s : seg.samples) {
-        if (!det.Push(s)) continue;
-        const int truth = ClassOf(det.labels(), seg.truth);  // a taught class counts once taught
-        const bool right = truth >= 0 && det.last_result().label == static_cast<size_t>(truth);
-        ++run.phase[p].windows;
-        run.phase[p].right += right ? 1 : 0;
-        run.correct.push_back(right ? 1 : 0);
-        if (p == 2) {
-          PhaseScore& c = run.judged_per_class[seg.truth];
-          ++c.windows;
-          c.right += right ? 1 : 0;
-        }
-        if (p > 0 && det.drift_settled()) run.drift_score_max = std::max(run.drift_score_max, det.drift_score());
-        if (p == 1) learner.Window(truth, seg.truth);
-      }
-    }
+    Play(det, stream.phases[p], [&](const StreamSegment& seg, int truth, bool right) {
+      Count(&run.phase[p], right);
+      run.correct.push_back(right ? 1 : 0);
+      if (p == 2) Count(&run.judged_per_class[seg.truth], right);
+      if (p > 0 && det.drift_settled()) run.drift_score_max = std::max(run.drift_score_max, det.drift_score());
+      if (p == 1) learner.Window(truth, seg.truth);
+    });
     if (p == 1) learner.Finish();
   }
   return run;
@@ -218,20 +228,10 @@ PhaseScore ScoreStatic(std::span<const uint8_t> package, const std::vector<Strea
   device::PatternDetector det(options);
   Load(det, package);
   PhaseScore score;
-  for (const StreamSegment& seg : segments) {
-    det.ResetStream();
-    const int truth = ClassOf(det.labels(), seg.truth);
-    for (const device::Sample& s : seg.samples) {
-      if (!det.Push(s)) continue;
-      const size_t right = truth >= 0 && det.last_result().label == static_cast<size_t>(truth) ? 1 : 0;
-      ++score.windows;
-      score.right += right;
-      if (per_class) {
-        ++(*per_class)[seg.truth].windows;
-        (*per_class)[seg.truth].right += right;
-      }
-    }
-  }
+  Play(det, segments, [&](const StreamSegment& seg, int, bool right) {
+    Count(&score, right);
+    if (per_class) Count(&(*per_class)[seg.truth], right);
+  });
   return score;
 }
 

@@ -49,8 +49,8 @@ bool PatternDetector::FineTune(const tinyml::SampleBuffer& samples, const tinyml
     return false;
   }
   Model& m = *model_;
-  std::vector<float> raw(m.view.feature_count);  // one stored window, back as floats
-  // Labelled windows, oldest first; every fifth held back once there are five.
+  // Labelled windows, oldest first, back as floats; every fifth held back
+  // for validation once there are five.
   std::vector<size_t> slots;
   for (size_t slot = 0; slot < samples.capacity() && samples.feature_count() == m.view.feature_count; ++slot) {
     const int16_t label = samples.used(slot) ? samples.info(slot).label : tinyml::SampleBuffer::kUnlabelled;
@@ -59,29 +59,22 @@ bool PatternDetector::FineTune(const tinyml::SampleBuffer& samples, const tinyml
   std::sort(slots.begin(), slots.end(),
             [&](size_t a, size_t b) { return samples.info(a).sequence < samples.info(b).sequence; });
   const bool hold_back = slots.size() >= 5;
-  std::vector<size_t> training;
+  std::vector<LabelledWindow> training, validation;
   for (size_t k = 0; k < slots.size(); ++k) {
-    if (!(hold_back && k % 5 == 4)) training.push_back(slots[k]);
+    LabelledWindow w{std::vector<float>(m.view.feature_count), static_cast<size_t>(samples.info(slots[k]).label)};
+    if (samples.Features(slots[k], {w.raw.data(), w.raw.size()}) != tinyml::Status::kOk) continue;
+    (hold_back && k % 5 == 4 ? validation : training).push_back(std::move(w));
   }
-  RenormalizeFromLabelled(samples, training);
+  RenormalizeFromLabelled(training);
   FineTuneReport rep;
   m.tuner.ClearFresh();
-  std::vector<size_t> validation;
-  for (size_t k = 0; k < slots.size(); ++k) {
-    if (hold_back && k % 5 == 4) {
-      validation.push_back(slots[k]);
-      continue;
-    }
+  for (const LabelledWindow& w : training) {
     tinyml::Result r;
-    if (samples.Features(slots[k], {raw.data(), raw.size()}) != tinyml::Status::kOk ||
-        m.classifier.ClassifyFeatures({raw.data(), raw.size()}, &r) != tinyml::Status::kOk) {
-      continue;
-    }
-    const auto label = static_cast<size_t>(samples.info(slots[k]).label);
-    if (m.tuner.AddFresh(m.classifier.head_input(), label) == tinyml::Status::kOk) ++rep.trained;
-    if (label >= m.view.label_count && m.replay_per_class[label] < options_.teach_replay_windows &&
-        m.tuner.AddReplay(m.classifier.head_input(), label) == tinyml::Status::kOk) {
-      ++m.replay_per_class[label];
+    if (m.classifier.ClassifyFeatures({w.raw.data(), w.raw.size()}, &r) != tinyml::Status::kOk) continue;
+    if (m.tuner.AddFresh(m.classifier.head_input(), w.label) == tinyml::Status::kOk) ++rep.trained;
+    if (w.label >= m.view.label_count && m.replay_per_class[w.label] < options_.teach_replay_windows &&
+        m.tuner.AddReplay(m.classifier.head_input(), w.label) == tinyml::Status::kOk) {
+      ++m.replay_per_class[w.label];
     }
   }
   if (rep.trained == 0) {
@@ -98,56 +91,40 @@ bool PatternDetector::FineTune(const tinyml::SampleBuffer& samples, const tinyml
     return false;
   }
   rep.held_back = validation.size();
-  for (size_t slot : validation) {
-    size_t got = 0;
-    if (samples.Features(slot, {raw.data(), raw.size()}) == tinyml::Status::kOk && ClassifyStored(raw, &got) &&
-        got == static_cast<size_t>(samples.info(slot).label)) {
-      ++rep.validation_right;
-    }
-  }
+  rep.validation_right = Right(validation);
   if (report) *report = rep;
   return true;
+}
+
+size_t PatternDetector::Right(const std::vector<LabelledWindow>& windows) {
+  size_t n = 0, got = 0;
+  for (const LabelledWindow& w : windows) n += ClassifyStored(w.raw, &got) && got == w.label ? 1 : 0;
+  return n;
 }
 
 // The labelled windows' true classes make the renormaliser's class means
 // exact where its own guesses, under a drift, are not. Tried only when every
 // labelled class has enough windows, and kept only when the running head
-// gets at least as many of them right with it: what a gain error did is
+// then gets more of them right than before: what a gain error did is
 // undone, but a drift the renormaliser's model does not cover (a rate
 // error moves power between bins, not by one gain) is left to the head.
-void PatternDetector::RenormalizeFromLabelled(const tinyml::SampleBuffer& samples, const std::vector<size_t>& slots) {
+void PatternDetector::RenormalizeFromLabelled(const std::vector<LabelledWindow>& windows) {
   Model& m = *model_;
-  if (options_.tune_renorm_min_windows <= 0.0f || slots.empty()) return;
-  std::vector<float> raw(m.view.feature_count);
-  const auto right = [&] {
-    size_t n = 0, got = 0;
-    for (size_t slot : slots) {
-      n += samples.Features(slot, {raw.data(), raw.size()}) == tinyml::Status::kOk && ClassifyStored(raw, &got) &&
-                   got == static_cast<size_t>(samples.info(slot).label)
-               ? 1
-               : 0;
-    }
-    return n;
-  };
-  const size_t before = right();
+  if (options_.tune_renorm_min_windows <= 0.0f || windows.empty()) return;
+  const size_t before = Right(windows);
   const tinyml::Span<const float> in_force_mean = m.classifier.feature_mean();
   const tinyml::Span<const float> in_force_std = m.classifier.feature_std();
   std::vector<float> mean(in_force_mean.data, in_force_mean.data + in_force_mean.size);
   std::vector<float> std(in_force_std.data, in_force_std.data + in_force_std.size);
   m.renorm.Reset();
-  for (size_t slot : slots) {
-    if (samples.Features(slot, {raw.data(), raw.size()}) == tinyml::Status::kOk) {
-      m.renorm.Observe({raw.data(), raw.size()}, static_cast<size_t>(samples.info(slot).label));
-    }
-  }
-  for (size_t slot : slots) {
-    const auto label = static_cast<size_t>(samples.info(slot).label);
+  for (const LabelledWindow& w : windows) m.renorm.Observe({w.raw.data(), w.raw.size()}, w.label);
+  for (const LabelledWindow& w : windows) {
     // A taught class has no training statistics to fit against.
-    if (label < m.view.label_count && m.renorm.weight(label) < options_.tune_renorm_min_windows) return;
+    if (w.label < m.view.label_count && m.renorm.weight(w.label) < options_.tune_renorm_min_windows) return;
   }
   if (m.renorm.Fit(options_.tune_renorm_min_windows) != tinyml::Status::kOk) return;
   if (m.classifier.SetNormalization(m.renorm.mean(), m.renorm.std()) != tinyml::Status::kOk) return;
-  if (right() <= before) {
+  if (Right(windows) <= before) {
     // Back to what was in force (the renormaliser's arrays now hold the refused fit).
     m.held_mean = std::move(mean);
     m.held_std = std::move(std);

@@ -169,7 +169,7 @@ class PatternDetector {
   // re-quantised head. Before training, the normalisation is re-fitted to
   // the training windows with their assigned classes (tune_renorm_min_windows):
   // what a gain error did to the features is undone before the head learns
-  // the rest; a fit under which the running head gets fewer of those
+  // the rest; a fit under which the running head gets no more of those
   // windows right than under the normalisation in force is turned down. False with why (nothing changes) when there is no
   // labelled window to train on, the head cannot be tuned or training fails.
   struct FineTuneReport {
@@ -201,7 +201,14 @@ class PatternDetector {
   struct Model;
   void InitTuner(Model& m) const;
   void KeepForReplay(const tinyml::Result& r);
-  void RenormalizeFromLabelled(const tinyml::SampleBuffer& samples, const std::vector<size_t>& slots);
+  // A labelled stored window, back as floats.
+  struct LabelledWindow {
+    std::vector<float> raw;
+    size_t label = 0;
+  };
+  void RenormalizeFromLabelled(const std::vector<LabelledWindow>& windows);
+  // How many of `windows` the model in force classifies as labelled.
+  size_t Right(const std::vector<LabelledWindow>& windows);
   void SetActive(std::optional<size_t> label);
 
   DetectorOptions options_;
