@@ -29,7 +29,9 @@ set(CMAKE_NM arm-none-eabi-nm CACHE FILEPATH "nm for the bare-metal build")
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 
 set(LWCL_M33_ARCH "-mcpu=cortex-m33 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16")
-set(LWCL_M33_COMMON "${LWCL_M33_ARCH} -Os -ffunction-sections -fdata-sections")
+# -fno-math-errno: nothing on the device reads errno, so sqrtf becomes the
+# FPU's vsqrt.f32 instead of a call with an errno path (same results).
+set(LWCL_M33_COMMON "${LWCL_M33_ARCH} -Os -ffunction-sections -fdata-sections -fno-math-errno")
 set(CMAKE_C_FLAGS_INIT "${LWCL_M33_COMMON}")
 set(CMAKE_ASM_FLAGS_INIT "${LWCL_M33_ARCH}")
 # No exceptions or RTTI anywhere (they would drag in the unwinder); function-

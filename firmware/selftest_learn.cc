@@ -4,7 +4,8 @@
 // through a sensor with twice the gain (samples × 2, through the DSP again)
 // fit gains exactly twice those of the originals (every vote moves by
 // log10 2, so the medians do too: float rounding only); windows half a
-// within-class spread off their centroids score a drift of 0.5; a bounded
+// within-class spread off their centroids score a drift of 0.5; the gravity
+// gauge reads twice the gain through twice the gain; a bounded
 // buffer keeps the newest windows; the head tuner, trained on the model's
 // own classes of the windows, moves the head (a finite, non-zero delta) and
 // its re-quantised head, run by the classifier, keeps every window's class
@@ -18,6 +19,7 @@
 #include "selftest_dataset.h"
 #include "selftest_suites.h"
 #include "tinyml/learn/drift_monitor.h"
+#include "tinyml/learn/gravity_gauge.h"
 #include "tinyml/learn/head_tuner.h"
 #include "tinyml/learn/renormalizer.h"
 #include "tinyml/learn/sample_buffer.h"
@@ -114,6 +116,47 @@ void CheckDriftMonitor(SelftestChecks& checks, size_t windows) {
   }
   checks.Near(m.score(), 0.5f, 1e-5f, 1e-4f, "learn.drift_half_spread", -1);
   checks.Near(m.mean_confidence(), 1.0f, 1e-6f, 1e-6f, "learn.drift_confidence", -1);
+}
+
+// The gravity gauge on the recorded windows, clean and through twice the
+// gain: the still test does not depend on the gain, so both count the same
+// windows, and the doubled gain reads twice the gain (to the ridge's pull on
+// the offset, well under a percent). A package without GRAV is refused as
+// such.
+void CheckGravityGauge(SelftestChecks& checks, size_t windows) {
+  static float state[2][tinyml::GravityGauge::kStateFloats];
+  tinyml::GravityGauge gauge[2];
+  if (g_package.gravity.magnitude <= 0.0f) {
+    checks.True(gauge[0].Init(g_package, Span<float>(state[0], tinyml::GravityGauge::kStateFloats), 0.9f) ==
+                    tinyml::Status::kMissingSection,
+                "learn.gravity_missing");
+    LogLine().Str("learn: the package has no gravity reference; gauge checks need a trained package").Print();
+    return;
+  }
+  const SelftestData& data = SelftestDataset();
+  for (size_t set = 0; set < 2; ++set) {
+    if (!checks.StatusOk(gauge[set].Init(g_package, Span<float>(state[set], tinyml::GravityGauge::kStateFloats), 0.9f),
+                         "learn.gravity_init")) {
+      return;
+    }
+    for (size_t w = 0; w < windows; ++w) {
+      const SelftestWindow& win = data.windows[w];
+      for (size_t i = 0; i < win.sample_count; ++i) g_scaled[i] = win.samples[i] * (set == 0 ? 1.0f : 2.0f);
+      gauge[set].Observe(Span<const float>(g_scaled, win.sample_count));
+    }
+  }
+  checks.True(gauge[0].counted() == gauge[1].counted(), "learn.gravity_same_windows");
+  if (gauge[0].counted() <= 0.0f) {
+    LogLine().Str("learn: no still window among the recorded ones; the gain check is skipped").Print();
+    return;
+  }
+  tinyml::GravityEstimate e[2];
+  if (!checks.StatusOk(gauge[0].Estimate(&e[0]), "learn.gravity_estimate") ||
+      !checks.StatusOk(gauge[1].Estimate(&e[1]), "learn.gravity_estimate")) {
+    return;
+  }
+  checks.Near(e[1].gain / e[0].gain, 2.0f, 1e-2f, 1e-2f, "learn.gravity_gain_ratio", -1);
+  checks.Near(gauge[1].Score(2.0f * e[0].gain), 0.0f, 0.5f, 0.0f, "learn.gravity_score_in_force", -1);
 }
 
 void CheckSampleBuffer(SelftestChecks& checks, size_t windows) {
@@ -279,6 +322,7 @@ void RunLearningChecks(SelftestChecks& checks) {
     LogLine().Str("learn: renormalizer checks need recorded windows (LWCL_FIRMWARE_SELFTEST_DATA)").Print();
   }
   CheckDriftMonitor(checks, windows);
+  CheckGravityGauge(checks, windows);
   CheckSampleBuffer(checks, windows);
   CheckHeadTuner(checks, windows);
   CheckTeaching(checks, windows);
@@ -287,7 +331,9 @@ void RunLearningChecks(SelftestChecks& checks) {
   // labelled windows, two taught classes with 16 replay windows each).
   const size_t f = g_package.feature_count;
   const size_t learner = sizeof(float) * (tinyml::Renormalizer::StateFloats(g_package) +
-                                          tinyml::DriftMonitor::StateFloats(f)) +
+                                          tinyml::DriftMonitor::StateFloats(f) +
+                                          tinyml::GravityGauge::kStateFloats) +
+                         sizeof(tinyml::GravityGauge) +
                          sizeof(int16_t) * tinyml::SampleBuffer::FeatureValues(f, 32) +
                          sizeof(tinyml::SampleInfo) * 32 + sizeof(tinyml::Renormalizer) +
                          sizeof(tinyml::DriftMonitor) + sizeof(tinyml::SampleBuffer) + sizeof(tinyml::HeadTuner) +

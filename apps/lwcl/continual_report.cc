@@ -53,6 +53,7 @@ nlohmann::json MethodJson(const ContinualScenario& sc, const MethodRun& run, con
       {"sgd_steps", run.sgd_steps},
       {"us_per_step", MicrosPerStep(run)},
       {"drift_score_max", run.drift_score_max},
+      {"gravity_gain", run.gravity_gain},
   };
   if (run.validation_accuracy >= 0.0) j["validation_accuracy"] = run.validation_accuracy;
   nlohmann::json per_class = nlohmann::json::object();

@@ -51,7 +51,10 @@ void Play(device::PatternDetector& det, const std::vector<StreamSegment>& segmen
 // sample buffer the labelled windows wait in.
 size_t LearnerRam(const device::PatternDetector& det, ContinualMethod method, const ContinualOptions& o) {
   const tinyml::PackageView& pkg = det.package();
-  const size_t drift = tinyml::DriftMonitor::StateFloats(pkg.feature_count) * sizeof(float);
+  // The drift score is the drift monitor's and the gravity gauge's.
+  const size_t drift = (tinyml::DriftMonitor::StateFloats(pkg.feature_count) +
+                        (det.has_gravity_gauge() ? tinyml::GravityGauge::kStateFloats : 0)) *
+                       sizeof(float);
   switch (method) {
     case ContinualMethod::kStatic:
       return 0;
@@ -102,19 +105,13 @@ class Learner {
   }
 
  private:
+  // Mode 1's schedule, the device's own (PatternDetector::AdaptIfDrifted).
   void Renormalize() {
-    if (collecting_) {
-      if (++*collecting_ < o_.renorm_collect_windows) return;
-      collecting_.reset();
-      const Clock::time_point t0 = Clock::now();
-      const bool fitted = det_.Renormalize(nullptr);
+    const Clock::time_point t0 = Clock::now();
+    const bool fitted = det_.AdaptIfDrifted(static_cast<float>(o_.drift_threshold), o_.renorm_collect_windows);
+    if (fitted) {
       run_.adapt_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
-      if (fitted) ++run_.adaptations;
-      return;
-    }
-    if (det_.drift_settled() && static_cast<double>(det_.drift_score()) > o_.drift_threshold) {
-      det_.ForgetRenormalizerWindows();  // fit on the drifted sensor alone
-      collecting_ = 0;
+      ++run_.adaptations;
     }
   }
 
@@ -169,7 +166,6 @@ class Learner {
   std::vector<tinyml::SampleInfo> slots_;
   tinyml::SampleBuffer buffer_;
   size_t fresh_ = 0;
-  std::optional<size_t> collecting_;
 };
 
 }  // namespace
@@ -220,6 +216,7 @@ MethodRun RunContinual(std::span<const uint8_t> package, const ContinualStream& 
     });
     if (p == 1) learner.Finish();
   }
+  run.gravity_gain = det.gravity_gain();
   return run;
 }
 

@@ -74,6 +74,7 @@ struct MethodRun {
   uint64_t sgd_steps = 0;         // examples x epochs over every fine-tuning
   double validation_accuracy = -1.0;  // the last fine-tuning's; -1 when none
   float drift_score_max = 0.0f;   // the highest settled drift score in phases 2 and 3
+  float gravity_gain = 1.0f;      // the gravity gauge's gain at the end (1 without a gauge)
   std::map<std::string, PhaseScore> judged_per_class;  // phase 3, by true class
   std::vector<uint8_t> correct;   // per window, phases 1..3 in order
   size_t phase_start[3] = {0, 0, 0};  // first window of each phase in `correct`

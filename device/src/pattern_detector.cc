@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstring>
 
 #include "tinyml/runtime/memory_plan.h"
@@ -65,6 +66,13 @@ bool PatternDetector::LoadModel(std::span<const uint8_t> package, std::string* e
     if (error) *error = std::string("model has no usable normalisation reference: ") + tinyml::StatusName(s);
     return false;
   }
+  const tinyml::Status g = m->gravity.Init(m->view, {m->gravity_state, tinyml::GravityGauge::kStateFloats},
+                                           options_.drift_forgetting);
+  if (g != tinyml::Status::kOk && g != tinyml::Status::kMissingSection) {
+    if (error) *error = std::string("model has no usable gravity reference: ") + tinyml::StatusName(g);
+    return false;
+  }
+  m->has_gravity = g == tinyml::Status::kOk;
   InitTuner(*m);
   // The new model is sound: switch to it, ending any detection of the old one.
   if (active_ && listener_) {
@@ -89,6 +97,7 @@ bool PatternDetector::LoadModel(std::span<const uint8_t> package, std::string* e
   confidence_sum_ = 0.0;
   raw_features_.clear();
   renormalized_ = false;
+  collecting_.reset();
   return true;
 }
 
@@ -103,6 +112,7 @@ bool PatternDetector::Push(const Sample& sample) {
   const tinyml::Result& r = model_->classifier.result();
   ++classifications_;
   confidence_sum_ += static_cast<double>(r.confidence);
+  if (model_->has_gravity) model_->gravity.Observe(model_->classifier.window());
   model_->drift.Update(model_->classifier.features(), r.label, r.confidence);
   // The raw features, back through the normalisation in force.
   const tinyml::Classifier& c = model_->classifier;
@@ -124,18 +134,34 @@ bool PatternDetector::Renormalize(std::string* why) {
     if (why) *why = "no model";
     return false;
   }
-  if (model_->renorm.Fit(options_.renorm_min_windows) != tinyml::Status::kOk) {
+  Model& m = *model_;
+  float gain = 1.0f;
+  if (m.has_gravity) {
+    tinyml::GravityEstimate e;
+    if (!m.gravity.settled() || m.gravity.Estimate(&e) != tinyml::Status::kOk) {
+      if (why) *why = "the gravity gauge has seen too few still windows yet";
+      return false;
+    }
+    if (m.renorm.ApplyGain(e.gain) != tinyml::Status::kOk) {
+      if (why) *why = "the measured gain " + std::to_string(e.gain) + " is outside 0.1..10";
+      return false;
+    }
+    gain = e.gain;
+  } else if (m.renorm.Fit(options_.renorm_min_windows) != tinyml::Status::kOk) {
     if (why) {
       *why = "no class seen in " + std::to_string(static_cast<int>(options_.renorm_min_windows)) +
              " recent windows yet";
     }
     return false;
+  } else {
+    gain = std::cbrt(m.renorm.gain(0) * m.renorm.gain(1) * m.renorm.gain(2));
   }
-  if (model_->classifier.SetNormalization(model_->renorm.mean(), model_->renorm.std()) != tinyml::Status::kOk) {
+  if (m.classifier.SetNormalization(m.renorm.mean(), m.renorm.std()) != tinyml::Status::kOk) {
     if (why) *why = "the fitted normalisation was refused";
     return false;
   }
-  model_->drift.Reset();
+  m.applied_gain = gain;
+  m.drift.Reset();
   renormalized_ = true;
   return true;
 }
@@ -145,6 +171,9 @@ void PatternDetector::ResetToBaseline() {
   (void)model_->classifier.SetNormalization({}, {});
   model_->renorm.Reset();
   model_->drift.Reset();
+  model_->gravity.Reset();
+  model_->applied_gain = 1.0f;
+  collecting_.reset();
   (void)model_->classifier.SetHead(nullptr);
   if (model_->tunable) model_->tuner.Reset();
   renormalized_ = false;
@@ -162,8 +191,43 @@ void PatternDetector::ResetToBaseline() {
   }
 }
 
+bool PatternDetector::AdaptIfDrifted(float threshold, uint64_t collect_windows) {
+  if (!model_) return false;
+  if (collecting_) {
+    if (++*collecting_ < collect_windows || !Renormalize(nullptr)) return false;
+    collecting_.reset();
+    return true;
+  }
+  if (drift_settled() && drift_score() > threshold) {
+    ForgetRenormalizerWindows();
+    collecting_ = 0;
+  }
+  return false;
+}
+
 void PatternDetector::ForgetRenormalizerWindows() {
-  if (model_) model_->renorm.Reset();
+  if (!model_) return;
+  model_->renorm.Reset();
+  model_->gravity.Reset();
+}
+
+float PatternDetector::gravity_score() const {
+  if (!model_ || !model_->has_gravity || !model_->gravity.settled()) return 0.0f;
+  return model_->gravity.Score(model_->applied_gain);
+}
+
+float PatternDetector::gravity_gain() const {
+  tinyml::GravityEstimate e;
+  if (!model_ || !model_->has_gravity || !model_->gravity.settled() ||
+      model_->gravity.Estimate(&e) != tinyml::Status::kOk) {
+    return 1.0f;
+  }
+  return e.gain;
+}
+
+float PatternDetector::drift_score() const {
+  if (!model_) return 0.0f;
+  return std::max(model_->drift.score(), gravity_score());
 }
 
 std::span<const float> PatternDetector::feature_mean() const {

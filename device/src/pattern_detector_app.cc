@@ -118,26 +118,16 @@ void PatternDetectorApp::PublishHeadDelta() {
 
 void PatternDetectorApp::AdaptIfDue() {
   if (inference_.learning_mode() != MlInferenceObject::kRenormalization) {
-    collecting_.reset();
+    detector_.StopAdapting();
     return;
   }
-  if (collecting_) {
-    if (++*collecting_ < options_.renorm_collect_windows) return;
-    collecting_.reset();
-    // The drift monitor starts over after it, so the next round waits until
-    // it has settled again.
-    if (detector_.Renormalize(nullptr)) inference_.SetUpdateCount(++updates_);
-    return;
-  }
-  if (detector_.drift_settled() && static_cast<double>(detector_.drift_score()) > inference_.drift_threshold()) {
-    detector_.ForgetRenormalizerWindows();  // fit on the drifted sensor alone
-    collecting_ = 0;
+  if (detector_.AdaptIfDrifted(static_cast<float>(inference_.drift_threshold()), options_.renorm_collect_windows)) {
+    inference_.SetUpdateCount(++updates_);
   }
 }
 
 lwm2m::CoapCode PatternDetectorApp::ResetToBaseline() {
   detector_.ResetToBaseline();
-  collecting_.reset();
   // Samples labelled with a class that is gone lose their label.
   tinyml::SampleBuffer& b = capture_.buffer();
   for (size_t slot = 0; slot < b.capacity(); ++slot) {

@@ -51,6 +51,9 @@ TEST_P(GainTest, AGainErrorIsUndoneWithoutALabel) {
   EXPECT_TRUE(d.renormalized());
   EXPECT_GE(adapting.value(), 0.95 * clean.value()) << "back within 95 % of the clean accuracy";
   for (double f : fitted) EXPECT_NEAR(f / g, 1.0, 0.2) << "the sensor's gain, per axis";
+  ASSERT_TRUE(d.has_gravity_gauge()) << "the trainer wrote a gravity reference";
+  EXPECT_NEAR(double(d.gravity_gain()) / g, 1.0, 0.05) << "gravity, read through the gain";
+  EXPECT_LT(d.gravity_score(), 1.0f) << "against the gain in force";
   EXPECT_LT(d.drift_score(), MlInferenceObject::kDefaultDriftThreshold) << "no longer looks drifted";
   EXPECT_EQ(fixed.updates(), 0u) << "mode 0 never adapts";
 
@@ -70,7 +73,8 @@ TEST(RenormalizationTest, AdaptNowAndTheModeRefuseWhatCannotWork) {
   EXPECT_EQ(off.registry.Execute(adapt, ""), CoapCode::kBadRequest) << "learning is off";
   Stream on(MlInferenceObject::kRenormalization);
   EXPECT_EQ(on.registry.Execute(adapt, ""), CoapCode::kBadRequest) << "no window seen yet";
-  on.Play("", 40, 0, 0);
+  // The gravity gauge needs its still windows (about 69) before it answers.
+  on.Play("", 120, 0, 0);
   EXPECT_EQ(on.registry.Execute(adapt, ""), CoapCode::kChanged);
   EXPECT_EQ(on.updates(), 1u);
   for (int64_t bad : {-1, 3, 4}) {

@@ -63,6 +63,24 @@ TEST(ApplyDelta, GivesTheRetrainedPackageByteForByte) {
   EXPECT_EQ(std::vector<uint8_t>(out.data(), out.data() + written), retrained.Bytes());
 }
 
+TEST(ApplyDelta, KeepsTheBasesGravityReference) {
+  const Int8TestModel model = testing::RandomInt8Model(32, testing::MotionDsp(), {16}, 3);
+  PackageView with = model.View();
+  with.gravity = {1.0f, 0.03f, 0.5f};
+  const Read base(Int8TestModel::Write(with));
+  ASSERT_EQ(base.status, Status::kOk);
+  const Read delta(HeadDelta(Retrained(model), base.view));
+  ASSERT_EQ(delta.status, Status::kOk);
+  const size_t need = MergedPackageBytes(base.view, delta.view);
+  AlignedBuffer out(need);
+  size_t written = 0;
+  ASSERT_EQ(ApplyDelta(base.view, delta.view, Span<uint8_t>(out.data(), need), &written), Status::kOk);
+  PackageView merged;
+  ASSERT_EQ(ReadPackage(Span<const uint8_t>(out.data(), written), &merged), Status::kOk);
+  EXPECT_EQ(merged.gravity.magnitude, 1.0f) << "a new head does not change what gravity reads";
+  EXPECT_EQ(merged.gravity.log_spread, 0.03f);
+}
+
 TEST(ApplyDelta, RefusesAnyOtherBaseAndWhatItCannotMerge) {
   const Int8TestModel model = testing::RandomInt8Model(32, testing::SmallDsp(), {4}, 2);
   const Read base(model.Bytes());

@@ -1,15 +1,21 @@
 // PackageWriter: what it writes ReadPackage reads back as the same view,
-// full and delta; bad views and short buffers are refused without writing.
+// full and delta, with a gravity reference or none; bad views and short
+// buffers are refused without writing, a bad GRAV on reading too.
 #include "tinyml/package/package_writer.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 #include <string_view>
 #include <vector>
 
 #include "int8_test_models.h"
 #include "tinyml/package/model_package.h"
+#include "tinyml/package/package_format.h"
+#include "tinyml/package/sha256.h"
 
 namespace lwcl::tinyml {
 namespace {
@@ -63,6 +69,55 @@ TEST(PackageWriter, FullPackageReadsBackAsTheSameView) {
   }
   // Writing what was read gives the same bytes again.
   EXPECT_EQ(testing::Int8TestModel::Write(got), bytes);
+}
+
+TEST(PackageWriter, AGravityReferenceTravelsAsGravAndABadOneIsRefused) {
+  const testing::Int8TestModel m = testing::RandomInt8Model(6, testing::MotionDsp(), {16}, 3);
+  PackageView v = m.View();
+  EXPECT_EQ(Read(m.Bytes()).gravity.magnitude, 0.0f) << "none unless given";
+  v.gravity = {1016.0f, 0.03f, 0.5f};
+  const std::vector<uint8_t> bytes = testing::Int8TestModel::Write(v);
+  ASSERT_FALSE(bytes.empty());
+  EXPECT_EQ(bytes.size(), m.Bytes().size() + 8 + 16) << "one 16-byte section";
+  const PackageView got = Read(bytes);
+  EXPECT_EQ(got.gravity.magnitude, 1016.0f);
+  EXPECT_EQ(got.gravity.log_spread, 0.03f);
+  EXPECT_EQ(got.gravity.still_limit, 0.5f);
+  EXPECT_EQ(testing::Int8TestModel::Write(got), bytes);
+
+  // A reader refuses a GRAV whose numbers are not three positive finite ones.
+  for (float bad : {0.0f, -0.1f, std::nanf(""), std::numeric_limits<float>::infinity()}) {
+    std::vector<uint8_t> b = bytes;
+    uint32_t body = 0;
+    std::memcpy(&body, b.data() + 8, 4);
+    size_t at = package_format::kHeaderBytes;
+    uint32_t tag = 0, length = 0;
+    for (; at < body; at += package_format::kSectionHeaderBytes + ((length + 3) & ~3u)) {
+      std::memcpy(&tag, b.data() + at, 4);
+      std::memcpy(&length, b.data() + at + 4, 4);
+      if (tag == package_format::kTagGravity) break;
+    }
+    ASSERT_EQ(tag, package_format::kTagGravity);
+    std::memcpy(b.data() + at + package_format::kSectionHeaderBytes + 4, &bad, 4);  // the log spread
+    Sha256Digest(Span<const uint8_t>(b.data(), body), b.data() + body);
+    PackageView refused;
+    EXPECT_EQ(ReadPackage(Span<const uint8_t>(b.data(), b.size()), &refused), Status::kMalformed) << bad;
+  }
+
+  // A delta leaves it to its base.
+  PackageView head = got;
+  head.is_delta = true;
+  head.base_digest = got.digest;
+  head.layer_mask = 1u << 1;
+  EXPECT_EQ(Read(testing::Int8TestModel::Write(head)).gravity.magnitude, 0.0f);
+
+  std::vector<uint8_t> out(PackageBytes(v) + 64);
+  size_t written = 0;
+  for (GravityReference bad : {GravityReference{1.0f, 0.0f, 0.5f}, GravityReference{1.0f, 0.02f, -1.0f},
+                               GravityReference{-1.0f, 0.02f, 0.5f}, GravityReference{1.0f, std::nanf(""), 0.5f}}) {
+    v.gravity = bad;
+    EXPECT_EQ(WritePackage(v, Span<uint8_t>(out.data(), out.size()), &written), Status::kInvalidArgument);
+  }
 }
 
 TEST(PackageWriter, HeadDeltaCarriesOnlyTheHeadAndNamesItsBase) {

@@ -3,7 +3,8 @@
 // it (RMS × g, log bins + 2·log10 g or power bins × g², shape statistics
 // unchanged), give the gains back — whatever the class mix, and when one
 // class misbehaves — and the normalisation that follows from them; a
-// double-precision oracle of the votes and their median agrees; bad
+// double-precision oracle of the votes and their median agrees; a gain
+// measured elsewhere (the gravity gauge's) maps the same way; bad
 // arguments and too few windows are refused without touching the last fit.
 #include "tinyml/learn/renormalizer.h"
 
@@ -104,6 +105,22 @@ TEST(RenormalizerTest, GivesBackEachAxissGainWhateverTheClassMix) {
   x.Feed(1500, gains, MostlyClassZero);
   ASSERT_EQ(x.r.Fit(10.0f), Status::kOk);
   x.ExpectNormalisationOf(gains, 0.03f);
+}
+
+TEST(RenormalizerTest, ApplyGainMapsEveryAxisThroughAGainMeasuredElsewhere) {
+  for (bool log_spectrum : {true, false}) {
+    Fixture x(log_spectrum);
+    ASSERT_EQ(x.r.Init(x.view, {x.state.data(), x.state.size()}, 0.995f), Status::kOk);
+    ASSERT_EQ(x.r.ApplyGain(0.3f), Status::kOk) << "no window needed";
+    x.ExpectNormalisationOf({0.3f, 0.3f, 0.3f}, 1e-5f);
+    const std::vector<float> mean(x.r.mean().begin(), x.r.mean().end());
+    for (float bad : {0.05f, 11.0f, 0.0f, -1.0f, std::nanf("")}) {
+      EXPECT_EQ(x.r.ApplyGain(bad), Status::kInvalidArgument) << bad;
+    }
+    EXPECT_EQ(std::vector<float>(x.r.mean().begin(), x.r.mean().end()), mean) << "a refused gain changes nothing";
+  }
+  Renormalizer never;
+  EXPECT_EQ(never.ApplyGain(1.0f), Status::kNotReady);
 }
 
 TEST(RenormalizerTest, PowerBinsScaleByTheSquare) {

@@ -173,6 +173,7 @@ std::vector<uint8_t> WritePackage(const FloatModel& model, const QuantizedModel&
   const std::vector<uint8_t> golden = GoldenRecords(options.golden, features, view.label_count);
   view.golden_count = options.golden.size();
   view.golden = View(golden);
+  if (!view.is_delta) view.gravity = options.gravity;
 
   std::vector<uint8_t> bytes(tinyml::PackageBytes(view));
   size_t written = 0;

@@ -9,6 +9,7 @@
 #include "train/augmentation.h"
 #include "train/float_forward.h"
 #include "train/golden_windows.h"
+#include "train/gravity_reference.h"
 #include "train/predictors.h"
 #include "train/quantizer.h"
 
@@ -120,6 +121,15 @@ std::vector<uint8_t> Package(const FloatModel& model, const QuantizedModel& quan
   return WritePackage(model, quantized, with_golden);
 }
 
+std::string DescribePackage(size_t bytes, size_t golden, const tinyml::GravityReference& gravity) {
+  return "package: " + std::to_string(bytes) + " bytes, " + std::to_string(golden) +
+         " golden self-test windows, " +
+         (gravity.magnitude > 0.0f
+              ? "gravity reference " + std::to_string(gravity.magnitude) + " (ln spread " +
+                    std::to_string(gravity.log_spread) + ")"
+              : std::string("no gravity reference (fewer than 20 still accelerometer windows)"));
+}
+
 }  // namespace
 
 TrainingRun RunTraining(const Dataset& dataset, const TrainingOptions& options) {
@@ -215,11 +225,13 @@ TrainingRun RunTraining(const Dataset& dataset, const TrainingOptions& options) 
     calibration.emplace_back(row.begin(), row.end());
   }
   const QuantizedModel quantized = QuantizeModel(run.model, calibration);
+  TrainingOptions with_gravity = options;  // a delta leaves GRAV to its base
+  if (!options.package.base_digest) run.gravity = MeasureGravity(dataset, run.train.windows, options.dsp);
+  with_gravity.package.gravity = run.gravity;
   size_t golden = 0;
-  run.package = Package(run.model, quantized, train, options, &golden);
+  run.package = Package(run.model, quantized, train, with_gravity, &golden);
   run.seconds_packaging = SecondsSince(t);
-  say("package: " + std::to_string(run.package.size()) + " bytes, " + std::to_string(golden) +
-      " golden self-test windows");
+  say(DescribePackage(run.package.size(), golden, run.gravity));
 
   // Evaluate every split, float and (through the core) int8.
   t = Clock::now();

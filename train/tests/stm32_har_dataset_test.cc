@@ -34,6 +34,9 @@ TEST(Stm32HarDatasetTest, SeedOneReachesTheAccuracyBarAndInt8MatchesFloat) {
   EXPECT_GE(run.test.float_metrics.accuracy, 0.90);
   EXPECT_GE(run.test.agreement, 0.99);
   EXPECT_GE(run.test.recordings.size(), 3u);
+  // Gravity, as the board's accelerometer read it across wearers and placements.
+  EXPECT_NEAR(run.gravity.magnitude, 1.016f, 0.01f);
+  EXPECT_LT(run.gravity.log_spread, 0.05f);
 }
 
 }  // namespace

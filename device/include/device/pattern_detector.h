@@ -20,9 +20,12 @@
 // - counters are cumulative for the life of the model; LoadModel resets them;
 // - every classified window also feeds a tinyml::DriftMonitor (the
 //   class-conditional drift score and a forgotten mean confidence) and a
-//   tinyml::Renormalizer (per-class raw feature moments), both reset with
-//   the model; Renormalize runs the model with the normalisation fitted
-//   from them, ResetToBaseline goes back to the package's;
+//   tinyml::Renormalizer (per-class raw feature moments), and, when the
+//   package has a gravity reference, a tinyml::GravityGauge (the sensor's
+//   gain against gravity), all reset with the model; Renormalize runs the
+//   model with the normalisation for the gauge's gain (or, without a gauge,
+//   the renormalizer's class-conditional fit), ResetToBaseline goes back to
+//   the package's;
 // - FineTune retrains the head from labelled windows and a replay buffer
 //   (tinyml::HeadTuner, filled from the package's golden windows and
 //   confident undrifted windows); ResetToBaseline restores the package's
@@ -42,6 +45,7 @@
 
 #include "device/sensor_source.h"
 #include "tinyml/learn/drift_monitor.h"
+#include "tinyml/learn/gravity_gauge.h"
 #include "tinyml/learn/head_tuner.h"
 #include "tinyml/learn/renormalizer.h"
 #include "tinyml/learn/sample_buffer.h"
@@ -134,8 +138,16 @@ class PatternDetector {
   double mean_confidence() const {
     return classifications_ == 0 ? 0.0 : confidence_sum_ / static_cast<double>(classifications_);
   }
-  // The drift monitor's score and recent (forgotten) mean confidence.
-  float drift_score() const { return model_ ? model_->drift.score() : 0.0f; }
+  // The drift score: the drift monitor's, or the gravity gauge's when that
+  // is higher (settled, against the gain in force), both in units of how
+  // much one training window spread. And the recent (forgotten) mean
+  // confidence.
+  float drift_score() const;
+  // The gravity gauge's score alone (0 without a gauge or before it settles)
+  // and its gain estimate (1 then), for reports.
+  float gravity_score() const;
+  float gravity_gain() const;
+  bool has_gravity_gauge() const { return model_ && model_->has_gravity; }
   float recent_confidence() const { return model_ ? model_->drift.mean_confidence() : 0.0f; }
   // Whether the drift score rests on enough windows to act on (DriftMonitor::settled).
   bool drift_settled() const { return model_ && model_->drift.settled(); }
@@ -144,14 +156,28 @@ class PatternDetector {
   std::span<const float> raw_features() const { return raw_features_; }
 
   // Fits the normalisation to the recent windows and runs with it from now
-  // on (the drift monitor starts over against it). False with why when no
+  // on (the drift monitor starts over against it): with a gravity gauge, to
+  // the gain it measured (it must have settled); without, the
+  // renormalizer's fit. False with why when the gauge has not settled or no
   // class has been seen in enough windows yet; nothing changes then.
   bool Renormalize(std::string* why);
   // Back to the package's normalisation, head and labels (taught classes
   // are dropped; a detection of one ends); the renormalizer and the drift
   // monitor start over.
   void ResetToBaseline();
-  // Forgets the windows the renormalizer has seen (the normalisation in force stays).
+  // Learning mode 1's own schedule, called once per classified window: once
+  // the settled drift score passes `threshold`, the renormalizer and the
+  // gravity gauge forget their windows (the fit sees the drifted sensor
+  // only); after `collect_windows` more windows, Renormalize is tried at
+  // every window until it succeeds (starting over would forget the gauge's
+  // windows again, and a stream with few still windows would never give it
+  // enough). True on the window a fit was made. StopAdapting ends a round
+  // in progress (the mode changed); ResetToBaseline does too.
+  bool AdaptIfDrifted(float threshold, uint64_t collect_windows);
+  void StopAdapting() { collecting_.reset(); }
+
+  // Forgets the windows the renormalizer and the gravity gauge have seen
+  // (the normalisation in force stays).
   void ForgetRenormalizerWindows();
   bool renormalized() const { return renormalized_; }
   // The normalisation in force (the package's, or the fitted one).
@@ -224,6 +250,10 @@ class PatternDetector {
     tinyml::DriftMonitor drift;
     std::vector<float> renorm_state;
     tinyml::Renormalizer renorm;
+    float gravity_state[tinyml::GravityGauge::kStateFloats] = {};
+    tinyml::GravityGauge gravity;
+    bool has_gravity = false;
+    float applied_gain = 1.0f;  // the gain the normalisation in force corrects
     // A normalisation kept in force after a re-fit was turned down (the
     // renormaliser's own arrays then hold the refused fit).
     std::vector<float> held_mean, held_std;
@@ -245,6 +275,7 @@ class PatternDetector {
   double confidence_sum_ = 0.0;
   std::vector<float> raw_features_;
   bool renormalized_ = false;
+  std::optional<uint64_t> collecting_;  // windows since a drift-triggered re-normalisation began
   DetectionListener listener_;
 };
 

@@ -141,10 +141,9 @@ class PatternDetectorApp {
   TrainingSampleObject training_samples_;
   SampleCapture capture_;
   SampleSender sender_;
-  uint64_t capture_generation_ = 0;
+  uint64_t capture_generation_ = 0;  // one per model: an answer to an older Upload is ignored
   uint64_t updates_ = 0;  // /33651/0/20
   uint64_t trained_examples_ = 0;  // labelled windows behind the head delta
-  std::optional<uint64_t> collecting_;  // windows since a drift-triggered re-normalisation began  // one per model: an answer to an older Upload is ignored
   uint64_t samples_ = 0;
   uint64_t accelerometer_every_ = 26;
   struct Teaching {

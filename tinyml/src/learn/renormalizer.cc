@@ -125,32 +125,41 @@ float Renormalizer::AxisLogGain(size_t axis, float min_weight) {
   return median < -kMaxLogGain ? -kMaxLogGain : (median > kMaxLogGain ? kMaxLogGain : median);
 }
 
+void Renormalizer::MapAxis(size_t axis, float log_gain) {
+  const PackageView& p = *package_;
+  const float g = std::pow(10.0f, log_gain);
+  gains_[axis] = g;
+  for (size_t k = 0; k < per_axis_; ++k) {
+    const size_t i = axis * per_axis_ + k;
+    float scale = 1.0f, shift = 0.0f;
+    if (k == kRms) {
+      scale = g;
+    } else if (k >= kSpectralStatsPerAxis) {
+      if (p.dsp.log_spectrum) {
+        shift = 2.0f * log_gain;
+      } else {
+        scale = g * g;
+      }
+    }
+    mean_[i] = scale * p.feature_mean[i] + shift;
+    std_[i] = scale * p.feature_std[i];
+  }
+}
+
 Status Renormalizer::Fit(float min_weight) {
   if (package_ == nullptr) return Status::kNotReady;
   bool any = false;
   for (size_t c = 0; c < classes_; ++c) any |= weights_[c] >= min_weight && weights_[c] > 0.0f;
   if (!any) return Status::kNotReady;
-  const PackageView& p = *package_;
-  for (size_t axis = 0; axis < gains_.size; ++axis) {
-    const float log_gain = AxisLogGain(axis, min_weight);
-    const float g = std::pow(10.0f, log_gain);
-    gains_[axis] = g;
-    for (size_t k = 0; k < per_axis_; ++k) {
-      const size_t i = axis * per_axis_ + k;
-      float scale = 1.0f, shift = 0.0f;
-      if (k == kRms) {
-        scale = g;
-      } else if (k >= kSpectralStatsPerAxis) {
-        if (p.dsp.log_spectrum) {
-          shift = 2.0f * log_gain;
-        } else {
-          scale = g * g;
-        }
-      }
-      mean_[i] = scale * p.feature_mean[i] + shift;
-      std_[i] = scale * p.feature_std[i];
-    }
-  }
+  for (size_t axis = 0; axis < gains_.size; ++axis) MapAxis(axis, AxisLogGain(axis, min_weight));
+  return Status::kOk;
+}
+
+Status Renormalizer::ApplyGain(float gain) {
+  if (package_ == nullptr) return Status::kNotReady;
+  const float log_gain = std::log10(gain);
+  if (!(log_gain >= -kMaxLogGain && log_gain <= kMaxLogGain)) return Status::kInvalidArgument;
+  for (size_t axis = 0; axis < gains_.size; ++axis) MapAxis(axis, log_gain);
   return Status::kOk;
 }
 

@@ -167,6 +167,20 @@ Status ParseDrift(const uint8_t* p, size_t n, PackageView* out) {
   return Status::kOk;
 }
 
+Status ParseGravity(const uint8_t* p, size_t n, PackageView* out) {
+  if (n < pf::kGravityBytes) return Status::kMalformed;
+  GravityReference g;
+  g.magnitude = LoadF32(p);
+  g.log_spread = LoadF32(p + 4);
+  g.still_limit = LoadF32(p + 8);
+  if (!PositiveFinite(g.magnitude) || !PositiveFinite(g.log_spread) || !PositiveFinite(g.still_limit) ||
+      LoadU32(p + 12) != 0) {
+    return Status::kMalformed;
+  }
+  out->gravity = g;
+  return Status::kOk;
+}
+
 // GOLD's own header, checked against INPT and INFO once every section is read.
 struct GoldenShape {
   size_t features = 0;
@@ -341,7 +355,8 @@ Status ReadPackage(Span<const uint8_t> bytes, PackageView* out) {
   if (std::memcmp(digest, trailer, kSha256Bytes) != 0) return Status::kBadDigest;
 
   // Sections tile the body exactly.
-  constexpr uint32_t kInfo = 1, kInput = 2, kNorm = 4, kDrift = 8, kDelta = 16, kGolden = 32;
+  constexpr uint32_t kInfo = 1, kInput = 2, kNorm = 4, kDrift = 8, kDelta = 16, kGolden = 32,
+                     kGravity = 64;
   uint32_t seen = 0;
   GoldenShape golden;
   size_t offset = pf::kHeaderBytes;
@@ -385,6 +400,10 @@ Status ReadPackage(Span<const uint8_t> bytes, PackageView* out) {
         bit = kGolden;
         s = ParseGolden(p, length, &golden, out);
         break;
+      case pf::kTagGravity:
+        bit = kGravity;
+        s = ParseGravity(p, length, out);
+        break;
       default:
         break;  // a section from a newer writer: skip it
     }
@@ -402,7 +421,7 @@ Status ReadPackage(Span<const uint8_t> bytes, PackageView* out) {
     // A delta's sections are checked one by one; how they fit the base is
     // decided when it is applied, against that base. It carries no golden
     // windows: a new head changes the outputs they record.
-    if (seen & kGolden) return Status::kMalformed;
+    if (seen & (kGolden | kGravity)) return Status::kMalformed;
     return out->layer_mask != 0 ? Status::kOk : Status::kMissingSection;
   }
   return CheckFullPackage(out, seen, golden);

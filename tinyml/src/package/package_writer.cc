@@ -75,8 +75,15 @@ bool GoldenLayoutOk(const PackageView& v) {
              v.golden_count * pf::GoldenRecordBytes(v.feature_count, v.label_count);
 }
 
+// No reference (magnitude 0), or three positive finite numbers.
+bool GravityOk(const GravityReference& g) {
+  if (g.magnitude == 0.0f) return true;
+  const auto ok = [](float x) { return x > 0.0f && x < 3.0e38f; };
+  return ok(g.magnitude) && ok(g.log_spread) && ok(g.still_limit);
+}
+
 bool LayoutOk(const PackageView& v) {
-  if (v.layer_count > kMaxLayers || !GoldenLayoutOk(v)) return false;
+  if (v.layer_count > kMaxLayers || !GoldenLayoutOk(v) || !GravityOk(v.gravity)) return false;
   for (size_t l = 0; l < v.layer_count; ++l) {
     const bool carried = !v.is_delta || (v.layer_mask >> l & 1u) != 0;
     if (carried && !LayerShapeOk(v.layers[l])) return false;
@@ -190,6 +197,14 @@ void WriteBody(Cursor& c, const PackageView& v) {
     c.U32(static_cast<uint32_t>(v.label_count));
     c.U32(0);
     c.Array(v.golden);
+    c.EndSection(s);
+  }
+  if (!v.is_delta && v.gravity.magnitude > 0.0f) {
+    const size_t s = c.BeginSection(pf::kTagGravity);
+    c.F32(v.gravity.magnitude);
+    c.F32(v.gravity.log_spread);
+    c.F32(v.gravity.still_limit);
+    c.U32(0);
     c.EndSection(s);
   }
 }

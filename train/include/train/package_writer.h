@@ -14,6 +14,8 @@
 #include <span>
 #include <vector>
 
+#include "tinyml/package/model_package.h"
+
 #include "train/float_model.h"
 #include "train/quantizer.h"
 
@@ -45,6 +47,9 @@ struct PackageWriteOptions {
   // GOLD; a full package only. The written package must pass
   // tinyml::RunGoldenSelfTest on them, or WritePackage throws.
   std::vector<GoldenWindowRecord> golden;
+  // Gravity reference written as GRAV (train/gravity_reference.h); a full
+  // package only; magnitude 0 writes none.
+  tinyml::GravityReference gravity;
 };
 
 // Throws std::invalid_argument when the models are inconsistent with each

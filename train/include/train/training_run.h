@@ -95,6 +95,7 @@ struct TrainingRun {
   size_t augmented_windows = 0;  // extra training rows from augmentation
   size_t parameter_count = 0;  // float weights + biases
   size_t arena_bytes = 0;      // device RAM the classifier needs for this package
+  tinyml::GravityReference gravity;  // written as GRAV (magnitude 0: none; train/gravity_reference.h)
   double seconds_features = 0.0;
   double seconds_training = 0.0;
   double seconds_packaging = 0.0;

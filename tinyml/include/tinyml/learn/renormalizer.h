@@ -23,7 +23,7 @@
 // device idle all night is not re-calibrated on "idle" alone), and the
 // median keeps a class or a bin that differs for other reasons (this
 // device's user, its mounting, windows that straddle two motions) from
-// pulling the gain. g is kept within [1/4, 4]. The classes are the model's own guesses:
+// pulling the gain. g is kept within [1/10, 10]. The classes are the model's own guesses:
 // under a drift it can still handle, most windows keep theirs, and a second
 // Fit after more windows refines the first.
 //
@@ -63,6 +63,11 @@ class Renormalizer {
   // and gain(axis) hold the new normalisation (every std > 0).
   Status Fit(float min_weight);
 
+  // The normalisation for a gain the caller measured itself, the same on
+  // every axis (GravityGauge's): kInvalidArgument unless 0.1 ≤ gain ≤ 10
+  // (NaN included), kNotReady before Init; on kOk as after a Fit.
+  Status ApplyGain(float gain);
+
   Span<const float> mean() const { return mean_; }
   Span<const float> std() const { return std_; }
   float gain(size_t axis) const { return axis < gains_.size ? gains_[axis] : 1.0f; }
@@ -73,6 +78,7 @@ class Renormalizer {
 
  private:
   float AxisLogGain(size_t axis, float min_weight);
+  void MapAxis(size_t axis, float log_gain);  // gains_[axis], mean_ and std_ for it
 
   const PackageView* package_ = nullptr;
   size_t features_ = 0;

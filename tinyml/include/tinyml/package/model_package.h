@@ -60,6 +60,19 @@ struct GoldenWindow {
   Span<const int8_t> expected_output;  // label_count
 };
 
+// What gravity looked like in the training windows (the optional GRAV
+// section): a full window's per-axis mean, after the DSP's scale, is the
+// gravity vector plus whatever motion did not average out. Over the
+// training's "still" windows (motion RMS below still_limit × the mean's
+// length), the median length was `magnitude` and ln(length) spread by
+// `log_spread` (a robust standard deviation). magnitude 0: no reference
+// (older packages, or data with gravity removed); all three > 0 otherwise.
+struct GravityReference {
+  float magnitude = 0.0f;
+  float log_spread = 0.0f;
+  float still_limit = 0.0f;
+};
+
 struct PackageView {
   uint16_t format_version = 0;
   // A delta package names its base by digest and carries only replacement
@@ -96,6 +109,8 @@ struct PackageView {
   // label_count) bytes each, in place; read them with GoldenWindowAt.
   size_t golden_count = 0;
   Span<const uint8_t> golden;
+
+  GravityReference gravity;  // optional GRAV section; never in a delta
 
   Span<const uint8_t> body;       // the digest-covered bytes (header + sections)
   Span<const uint8_t> digest;     // 32 bytes: SHA-256 of body

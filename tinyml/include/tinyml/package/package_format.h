@@ -57,6 +57,7 @@ inline constexpr uint32_t kTagDrift = Tag('D', 'R', 'F', 'T');  // drift referen
 inline constexpr uint32_t kTagLayer = Tag('L', 'A', 'Y', 'R');  // one dense layer
 inline constexpr uint32_t kTagDelta = Tag('D', 'L', 'T', 'A');  // base digest of a delta
 inline constexpr uint32_t kTagGolden = Tag('G', 'O', 'L', 'D');  // self-test windows (optional)
+inline constexpr uint32_t kTagGravity = Tag('G', 'R', 'A', 'V');  // gravity reference (optional)
 
 // Fixed-size parts of the sections (bytes before any array).
 inline constexpr size_t kInfoFixedBytes = 8;    // u16 name, u16 version, u16 labels, u16 0
@@ -66,6 +67,8 @@ inline constexpr size_t kDriftFixedBytes = 16;  // u32 features, u32 classes, f3
 inline constexpr size_t kLayerFixedBytes = 24;  // index, activation, shape, in/out quant
 inline constexpr size_t kDeltaBytes = 36;       // base digest, u32 0
 inline constexpr size_t kGoldenFixedBytes = 16;  // u32 count, u32 features, u32 classes, u32 0
+// f32 magnitude, f32 log spread, f32 still limit, u32 0 (see GravityReference)
+inline constexpr size_t kGravityBytes = 16;
 
 // One GOLD record: f32 features[F], u16 expected class, u16 0, i8 expected
 // output[C], zero padding to a multiple of 4 (so every record, and the float

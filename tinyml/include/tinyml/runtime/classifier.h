@@ -66,6 +66,9 @@ class Classifier {
 
   const Result& result() const { return result_; }
   Span<const float> features() const { return features_; }  // last, normalised
+  // The window PushSample last classified ([sample][axis], in the sensor's
+  // units), valid until the next PushSample or ResetStream.
+  Span<const float> window() const { return windower_.Window(); }
   Span<const float> logits() const { return logits_; }      // last, dequantised
   // The last layer's int8 output of the last classification (one value per
   // output of the head in force, before dequantisation; empty before the
