@@ -120,8 +120,8 @@ void CheckDriftMonitor(SelftestChecks& checks, size_t windows) {
 
 // The gravity gauge on the recorded windows, clean and through twice the
 // gain: the still test does not depend on the gain, so both count the same
-// windows, and the doubled gain reads twice the gain (to the ridge's pull on
-// the offset, well under a percent). A package without GRAV is refused as
+// windows, and the doubled gain reads twice the gain (the ridge scales with
+// the data, so only float rounding is left). A package without GRAV is refused as
 // such.
 void CheckGravityGauge(SelftestChecks& checks, size_t windows) {
   static float state[2][tinyml::GravityGauge::kStateFloats];

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <cstring>
 
 #include "tinyml/runtime/memory_plan.h"
@@ -154,7 +153,7 @@ bool PatternDetector::Renormalize(std::string* why) {
     }
     return false;
   } else {
-    gain = std::cbrt(m.renorm.gain(0) * m.renorm.gain(1) * m.renorm.gain(2));
+    gain = m.renorm.common_gain();
   }
   if (m.classifier.SetNormalization(m.renorm.mean(), m.renorm.std()) != tinyml::Status::kOk) {
     if (why) *why = "the fitted normalisation was refused";

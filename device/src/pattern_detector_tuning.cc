@@ -2,10 +2,8 @@
 // replay buffer it fills as windows come, and one adaptation from the
 // labelled windows a device holds.
 #include <algorithm>
-#include <cmath>
 
 #include "device/pattern_detector.h"
-
 #include "tinyml/package/model_package.h"
 
 namespace lwcl::device {
@@ -138,7 +136,7 @@ void PatternDetector::RenormalizeFromLabelled(const std::vector<LabelledWindow>&
     }
     return;
   }
-  m.applied_gain = std::cbrt(m.renorm.gain(0) * m.renorm.gain(1) * m.renorm.gain(2));
+  m.applied_gain = m.renorm.common_gain();
   m.drift.Reset();
   renormalized_ = true;
 }

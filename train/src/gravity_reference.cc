@@ -4,6 +4,8 @@
 #include <cmath>
 #include <vector>
 
+#include "tinyml/learn/gravity_gauge.h"
+
 namespace lwcl::train {
 namespace {
 
@@ -29,21 +31,10 @@ tinyml::GravityReference MeasureGravity(const Dataset& dataset, std::span<const 
     const Recording& rec = dataset.recordings.at(ref.recording);
     if (!AllAccelerometer(rec)) return {};
     const std::span<const float> w = WindowSamples(dataset, ref, n);
-    double mean[3] = {0, 0, 0}, sq = 0.0;
-    for (size_t a = 0; a < 3; ++a) {
-      for (size_t i = 0; i < n; ++i) mean[a] += static_cast<double>(w[3 * i + a]);
-      mean[a] /= static_cast<double>(n);
-      for (size_t i = 0; i < n; ++i) {
-        const double d = static_cast<double>(w[3 * i + a]) - mean[a];
-        sq += d * d;
-      }
-    }
-    const double scale = std::fabs(static_cast<double>(dsp.scale));
-    const double length = scale * std::sqrt(mean[0] * mean[0] + mean[1] * mean[1] + mean[2] * mean[2]);
-    const double motion = scale * std::sqrt(sq / static_cast<double>(n));
-    if (length > 0.0 && std::isfinite(length) && motion < static_cast<double>(still_limit) * length) {
-      log_length.push_back(std::log(length));
-    }
+    // The core's own measure, so "still" means here what it means on the device.
+    const tinyml::WindowGravity g = tinyml::MeasureWindowGravity({w.data(), w.size()}, dsp.scale);
+    const double length = static_cast<double>(g.length());
+    if (length > 0.0 && std::isfinite(length) && g.still(still_limit)) log_length.push_back(std::log(length));
   }
   if (log_length.size() < kMinStillWindows || 10 * log_length.size() < windows.size()) return {};
   const double centre = Median(log_length);

@@ -11,8 +11,10 @@ enum : size_t { kW = 0, kU = 1, kUU = 4, kQU = 10, kQ = 13 };
 // Σuuᵀ's six distinct entries, in this order: xx xy xz yy yz zz.
 constexpr size_t kPair[3][3] = {{0, 1, 2}, {1, 3, 4}, {2, 4, 5}};
 
-// The ridge on b, per unit of window weight. Windows in every orientation
-// give the b-block of the normal matrix eigenvalues near 4/3 per window; one
+// The ridge on b, per window and per unit of mean |u|² (so that a gain
+// scales the whole fit, offset and radius, and nothing else: the ridge grows
+// with the data it is weighed against). Windows in every orientation give
+// the b-block of the normal matrix eigenvalues near 4/3 |u|² per window; one
 // orientation gives 0 across it. 0.1 shrinks a well-seen offset by about 7 %
 // and holds an unseen one at 0.
 constexpr float kRidge = 0.1f;
@@ -44,13 +46,13 @@ void GravityGauge::Reset() {
   for (float& s : sums_) s = 0.0f;
 }
 
-void GravityGauge::Observe(Span<const float> window) {
-  if (package_ == nullptr) return;
-  const size_t n = package_->dsp.window_samples;
-  if (window.size != 3 * n) return;
-  // Per-axis mean and motion (the RMS about it), in one pass about the
-  // first sample so the float sums keep their digits.
-  float mean[3], sq = 0.0f;
+WindowGravity MeasureWindowGravity(Span<const float> window, float scale) {
+  WindowGravity g;
+  const size_t n = window.size / 3;
+  if (n == 0 || window.size != 3 * n) return g;
+  // Per-axis mean and motion, in one pass about the first sample so the
+  // float sums keep their digits.
+  float sq = 0.0f;
   for (size_t a = 0; a < 3; ++a) {
     const float origin = window[a];
     float s = 0.0f, s2 = 0.0f;
@@ -60,19 +62,27 @@ void GravityGauge::Observe(Span<const float> window) {
       s2 += d * d;
     }
     const float m = s / static_cast<float>(n);
-    mean[a] = origin + m;
+    g.mean[a] = (origin + m) * scale;
     sq += s2 / static_cast<float>(n) - m * m;
   }
-  const float to_reference = package_->dsp.scale / package_->gravity.magnitude;
-  float u[3], q = 0.0f;
-  for (size_t a = 0; a < 3; ++a) {
-    u[a] = mean[a] * to_reference;
-    q += u[a] * u[a];
-  }
-  const float motion = std::sqrt(sq > 0.0f ? sq : 0.0f) * std::fabs(to_reference);
+  g.motion = std::sqrt(sq > 0.0f ? sq : 0.0f) * std::fabs(scale);
+  return g;
+}
+
+float WindowGravity::length() const { return std::sqrt(Dot(mean, mean)); }
+
+bool WindowGravity::still(float still_limit) const { return motion <= still_limit * length(); }
+
+void GravityGauge::Observe(Span<const float> window) {
+  if (package_ == nullptr || window.size != 3 * static_cast<size_t>(package_->dsp.window_samples)) return;
+  const WindowGravity g = MeasureWindowGravity(window, package_->dsp.scale);
+  const float to_reference = 1.0f / package_->gravity.magnitude;
+  float u[3];
+  for (size_t a = 0; a < 3; ++a) u[a] = g.mean[a] * to_reference;
+  const float q = Dot(u, u);
   const float length = std::sqrt(q);
-  if (!std::isfinite(motion) || !std::isfinite(length) || !(length >= 0.05f && length <= 20.0f) ||
-      motion > package_->gravity.still_limit * length) {
+  if (!std::isfinite(g.motion) || !std::isfinite(length) || !(length >= 0.05f && length <= 20.0f) ||
+      !g.still(package_->gravity.still_limit)) {
     return;
   }
   for (float& s : sums_) s *= forgetting_;
@@ -91,16 +101,16 @@ bool GravityGauge::settled() const { return counted() * (1.0f - forgetting_) >= 
 
 Status GravityGauge::Estimate(GravityEstimate* out) const {
   if (package_ == nullptr || !(sums_[kW] > 0.0f)) return Status::kNotReady;
-  // Least squares for (b, c) in |u|² = 2u·b + c, plus kRidge·W·|b|². With c
-  // eliminated (it absorbs the means), b solves the centred 3 × 3 system
-  // (4·Cov(u) + kRidge·I) b = 2·Cov(u, |u|²), by Cramer's rule.
+  // Least squares for (b, c) in |u|² = 2u·b + c, plus kRidge·W·mean|u|²·|b|².
+  // With c eliminated (it absorbs the means), b solves the centred 3 × 3
+  // system (4·Cov(u) + kRidge·mean|u|²·I) b = 2·Cov(u, |u|²), by Cramer's rule.
   const float w = sums_[kW];
   float mu[3], rows[3][3], rhs[3];
   for (size_t i = 0; i < 3; ++i) mu[i] = sums_[kU + i] / w;
   const float q = sums_[kQ] / w;
   for (size_t i = 0; i < 3; ++i) {
     for (size_t j = 0; j < 3; ++j) rows[i][j] = 4.0f * (sums_[kUU + kPair[i][j]] / w - mu[i] * mu[j]);
-    rows[i][i] += kRidge;
+    rows[i][i] += kRidge * q;
     rhs[i] = 2.0f * (sums_[kQU + i] / w - mu[i] * q);
   }
   float c12[3], r2c[3], c1r[3];

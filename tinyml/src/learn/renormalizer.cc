@@ -155,6 +155,13 @@ Status Renormalizer::Fit(float min_weight) {
   return Status::kOk;
 }
 
+float Renormalizer::common_gain() const {
+  if (gains_.size == 0) return 1.0f;
+  float log_sum = 0.0f;
+  for (float g : gains_) log_sum += std::log10(g);
+  return std::pow(10.0f, log_sum / static_cast<float>(gains_.size));
+}
+
 Status Renormalizer::ApplyGain(float gain) {
   if (package_ == nullptr) return Status::kNotReady;
   const float log_gain = std::log10(gain);

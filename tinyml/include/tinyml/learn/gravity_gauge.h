@@ -39,6 +39,20 @@
 
 namespace lwcl::tinyml {
 
+// One window's evidence, the same for the trainer (which writes the
+// package's reference from it) and the device: the per-axis mean and the
+// motion (RMS about the means, all axes), both after `scale`; and whether
+// the window is still: its motion at most `still_limit` × the mean's length.
+struct WindowGravity {
+  float mean[3] = {0.0f, 0.0f, 0.0f};
+  float motion = 0.0f;
+  float length() const;
+  bool still(float still_limit) const;
+};
+// window: samples × 3 floats, [sample][axis]; a window that is empty or not
+// a multiple of 3 long gives zeros.
+WindowGravity MeasureWindowGravity(Span<const float> window, float scale);
+
 struct GravityEstimate {
   float gain = 1.0f;              // r: the sensor's gain against the training's
   float bias[3] = {0.0f, 0.0f, 0.0f};  // b, in units of the reference magnitude

@@ -71,6 +71,9 @@ class Renormalizer {
   Span<const float> mean() const { return mean_; }
   Span<const float> std() const { return std_; }
   float gain(size_t axis) const { return axis < gains_.size ? gains_[axis] : 1.0f; }
+  // The geometric mean of the per-axis gains: the one gain the fit amounts
+  // to (what GravityGauge's score compares against); 1 before Init.
+  float common_gain() const;
   // The forgotten count of windows given class `label` (0 when out of range).
   float weight(size_t label) const { return label < classes_ ? weights_[label] : 0.0f; }
   // Forgets every window (the fitted normalisation stays).
