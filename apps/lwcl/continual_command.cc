@@ -104,6 +104,7 @@ train::TrainingOptions TrainingOptionsFor(const train::Dataset& dataset, const C
   o.augment.copies = 2;
   o.augment.shift_samples = train::SamplesForDuration(rate, kShiftMs);
   o.split.seed = f.seed;
+  o.baseline = false;  // the benchmark compares learning methods, not the trainer with a lookup
   if (f.stream_match.empty()) {
     o.split.test_fraction = f.stream_fraction;
     o.split.validation_fraction = 0.15;

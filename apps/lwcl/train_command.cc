@@ -40,6 +40,7 @@ struct TrainFlags {
   std::string sign_key;  // Ed25519 private key (PEM) to sign the package with
   float window_ms = 2000.0f;
   float stride_ms = 500.0f;
+  std::string short_recordings = "pad-edge";
   float rate_hz = 0.0f;        // model rate; 0 = the dataset's own
   float input_rate_hz = 0.0f;  // rate of CSV files that do not say theirs
   std::string units = "auto";
@@ -166,6 +167,12 @@ lwcl::train::TrainingOptions TrainingOptionsFrom(const TrainFlags& f,
   options.augment.rotate_deg = f.aug_rotate_deg;
   options.augment.shift_samples = SamplesForDuration(rate, f.aug_shift_ms);
   options.stride_samples = static_cast<uint16_t>(stride);
+  const std::optional<ShortRecordingPolicy> policy = ParseShortRecordingPolicy(f.short_recordings);
+  if (!policy) {
+    throw CLI::ValidationError("--short-recordings", "expected pad-edge, pad-mean, pad-zero or skip, got " +
+                                                         f.short_recordings);
+  }
+  options.short_recordings = *policy;
   options.split.seed = f.seed;
   options.mlp.hidden = f.hidden;
   options.mlp.max_epochs = f.epochs;
@@ -285,7 +292,8 @@ void RegisterTrainCommand(CLI::App& app) {
       "  lwcl train ../shared/datasets/stm32-har --seed 1 --out motion.lwpkg --report r.json\n"
       "  lwcl train ../shared/datasets/nicla-motion --axes accX,accY,accZ,gyrX,gyrY,gyrZ\n"
       "  lwcl train my-csv --input-rate 50 --units m/s2 --window-ms 1000 --stride-ms 250 -v\n"
-      "  lwcl train my-data --rate 26 --augment 2 --aug-rotate-deg 15 --out motion.lwpkg");
+      "  lwcl train my-data --rate 26 --augment 2 --aug-rotate-deg 15 --out motion.lwpkg\n"
+      "  lwcl train gestures --window-ms 1000 --stride-ms 100 --short-recordings pad-mean");
   cmd->add_option("DATASET_DIR", flags->dataset_dir,
                   "Edge Impulse export, folder of LwCL recordings, or folder of class folders "
                   "of CSV files")
@@ -307,6 +315,10 @@ void RegisterTrainCommand(CLI::App& app) {
   cmd->add_option("--stride-ms", flags->stride_ms, "Stride between windows in milliseconds")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--short-recordings", flags->short_recordings,
+                  "Recordings shorter than one window: pad-edge (centred, first/last sample repeated), "
+                  "pad-mean, pad-zero, or skip (listed, and per-recording scores count them as misses)")
+      ->capture_default_str();
   cmd->add_option("--rate", flags->rate_hz,
                   "Model sample rate in Hz: every recording is resampled to it (default: the "
                   "dataset's own rate, which must then be the same for all)")

@@ -64,6 +64,8 @@ head -c 15 "$TMP/r.html" | grep -qi "<!doctype html>" || fail "HTML report does 
 grep -q "<svg" "$TMP/r.html" || fail "HTML report has no chart"
 ! grep -qi "http" "$TMP/r.html" || fail "HTML report references something external"
 grep -q "sine" "$TMP/r.html" && grep -q "noise" "$TMP/r.html" || fail "HTML report lacks the labels"
+grep -q '"by_recording"' "$TMP/r.json" || fail "JSON report lacks the per-recording scores"
+grep -q "per recording" "$TMP/train.out" || fail "train output lacks the per-recording accuracy: $(cat "$TMP/train.out")"
 
 step "inspect --pubkey"
 out=$("$LWCL" inspect "$PKG" --pubkey "$KEY.pub" 2>&1) || fail "inspect of a good package failed: $out"
@@ -105,6 +107,7 @@ grep -qE "^summary +[0-9]+ windows" <<<"$out" || fail "classify of an Edge Impul
 step "errors"
 expect_fail "train without a dataset" "DATASET_DIR|required" "$LWCL" train
 expect_fail "train with an unknown flag" "bogus" "$LWCL" train "$DATA" --bogus
+expect_fail "train with an unknown short-recording policy" "short-recordings" "$LWCL" train "$DATA" --short-recordings trim
 expect_fail "--sign-key without --out" "out" "$LWCL" train "$DATA" --sign-key "$KEY"
 expect_fail "--sign-key with a public key" "fleet.key.pub" "$LWCL" train "$DATA" --out "$TMP/x.lwpkg" --sign-key "$KEY.pub"
 expect_fail "keygen without --out" "out" "$LWCL" keygen

@@ -226,6 +226,11 @@ void AppendHeadline(std::string& h, const ReportInputs& in) {
   h += "<div class=\"cards\">";
   if (has_int8) h += card(Percent(acc_int8), "test accuracy, int8 (device)");
   h += card(Percent(acc_float), "test accuracy, float");
+  h += card(Percent(has_int8 ? run.test.per_recording.int8_accuracy : run.test.per_recording.float_accuracy),
+            std::string("test accuracy per recording, ") + (has_int8 ? "int8 vote" : "float"));
+  if (run.baseline.reference_windows > 0) {
+    h += card(Percent(run.baseline.per_recording.float_accuracy), "baseline per recording, 1-NN raw");
+  }
   if (has_int8) h += card(Percent(run.test.agreement), "float / int8 agreement");
   h += card(Percent(has_int8 ? run.test.int8_metrics.macro_f1 : run.test.float_metrics.macro_f1),
             "test macro F1");
@@ -235,6 +240,14 @@ void AppendHeadline(std::string& h, const ReportInputs& in) {
   if (has_int8 && acc_float - acc_int8 > 0.01) {
     h += "<p class=\"warn\">int8 accuracy is " + Fmt("%.1f", (acc_float - acc_int8) * 100.0) +
          " points below float (the bar is one point): check the quantisation calibration.</p>";
+  }
+  const double model_recordings =
+      has_int8 ? run.test.per_recording.int8_accuracy : run.test.per_recording.float_accuracy;
+  if (run.baseline.reference_windows > 0 && model_recordings < run.baseline.per_recording.float_accuracy) {
+    h += "<p class=\"warn\">A 1-nearest-neighbour lookup on the raw windows (" +
+         Percent(run.baseline.per_recording.float_accuracy) + " per recording, " +
+         Percent(run.baseline.window_accuracy) +
+         " per window) beats the model: try other window lengths or feature blocks.</p>";
   }
   if (run.test.windows.empty()) {
     h += "<p class=\"warn\">The test split has no windows: the accuracies above mean "
@@ -306,8 +319,11 @@ void AppendSummary(std::string& h, const ReportInputs& in) {
          std::to_string(run.validation.dropped_windows) + "</td><td>" +
          std::to_string(run.test.dropped_windows) + "</td></tr></table>";
 
-    h += "<table><caption>Accuracy per split</caption>";
-    h += Row({"split", "float", "int8", "float macro F1", "int8 macro F1", "agreement"}, "th");
+    h += "<table><caption>Accuracy per split (per window; per recording: mean probability for float, "
+         "majority vote for int8, a recording without a window counts as a miss)</caption>";
+    h += Row({"split", "float", "int8", "float macro F1", "int8 macro F1", "agreement", "float per recording",
+              "int8 per recording"},
+             "th");
     const std::pair<const char*, const SplitResult*> splits[] = {
         {"train", &run.train}, {"validation", &run.validation}, {"test", &run.test}};
     for (const auto& [name, s] : splits) {
@@ -316,9 +332,19 @@ void AppendSummary(std::string& h, const ReportInputs& in) {
                 i8 ? Percent(s->int8_metrics.accuracy) : "&ndash;",
                 Fmt("%.3f", s->float_metrics.macro_f1),
                 i8 ? Fmt("%.3f", s->int8_metrics.macro_f1) : "&ndash;",
-                i8 ? Percent(s->agreement) : "&ndash;"});
+                i8 ? Percent(s->agreement) : "&ndash;", Percent(s->per_recording.float_accuracy),
+                i8 ? Percent(s->per_recording.int8_accuracy) : "&ndash;"});
     }
     h += "</table>";
+    if (!run.short_recordings.empty()) {
+      h += "<p>" + std::to_string(run.short_recordings.size()) + " recordings are shorter than one window (" +
+           std::to_string(options.dsp.window_samples) + " samples): " +
+           (run.short_recordings.front().padded
+                ? "each was padded to one window (" +
+                      std::string(ShortRecordingPolicyName(options.short_recordings)) + ")."
+                : std::string("they were skipped, and count as misses per recording.")) +
+           "</p>";
+    }
   }
   h += "</div>\n";
 }
@@ -437,8 +463,14 @@ void AppendRecordings(std::string& h, const ReportInputs& in) {
     }
     h += std::string("<h2>Test recordings</h2><table><caption>Accuracy per recording (") +
          (has_int8 ? "int8" : "float") + ")</caption>";
-    h += Row({"<span class=\"l\">recording</span>", "label", "windows", "correct"}, "th");
-    for (size_t r : s.recordings) {
+    h += Row({"<span class=\"l\">recording</span>", "label", "windows", "correct", "recording's class"}, "th");
+    const RecordingScores& scores = s.per_recording;
+    const std::vector<int>& voted = has_int8 ? scores.int8_predicted : scores.float_predicted;
+    for (size_t i = 0; i < s.recordings.size(); ++i) {
+      const size_t r = s.recordings[i];
+      const int v = i < voted.size() ? voted[i] : -1;
+      const std::string verdict = v < 0 ? std::string("none (no window: a miss)")
+                                        : HtmlEscape(labels[static_cast<size_t>(v)]);
       const auto it = per_recording.find(r);
       const size_t correct = it == per_recording.end() ? 0 : it->second.first;
       const size_t total = it == per_recording.end() ? 0 : it->second.second;
@@ -447,7 +479,7 @@ void AppendRecordings(std::string& h, const ReportInputs& in) {
            HtmlEscape(rec.label) + "</td><td>" + std::to_string(total) + "</td><td>" +
            (total ? Percent(static_cast<double>(correct) / static_cast<double>(total))
                   : std::string("&ndash;")) +
-           "</td></tr>";
+           "</td><td class=\"l\">" + verdict + "</td></tr>";
     }
     h += "</table>\n";
   }

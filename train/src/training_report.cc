@@ -36,12 +36,32 @@ json MetricsJson(const Metrics& m, const std::vector<std::string>& labels) {
           {"confusion", ConfusionJson(m.confusion)}};
 }
 
+json RecordingScoresJson(const RecordingScores& r, const std::vector<std::string>& labels) {
+  const auto name = [&](int c) { return c >= 0 ? json(labels[static_cast<size_t>(c)]) : json(nullptr); };
+  json rows = json::array();
+  for (size_t i = 0; i < r.recordings.size(); ++i) {
+    json row = {{"recording", r.recordings[i]}, {"truth", name(r.truth[i])}, {"windows", r.windows[i]},
+                {"float", name(r.float_predicted[i])}};
+    if (!r.int8_predicted.empty()) row["int8"] = name(r.int8_predicted[i]);
+    rows.push_back(std::move(row));
+  }
+  json j = {{"recordings", r.recordings.size()},
+            {"unscored", r.unscored},
+            {"float_accuracy", r.float_accuracy},
+            {"rule", "float: arg-max of the windows' mean probability; int8: majority of the window "
+                     "decisions; a recording without a scored window counts as a miss"},
+            {"per_recording", rows}};
+  if (!r.int8_predicted.empty()) j["int8_accuracy"] = r.int8_accuracy;
+  return j;
+}
+
 json SplitJson(const SplitResult& s, const std::vector<std::string>& labels) {
   json j = {{"windows", s.windows.size()}, {"float", MetricsJson(s.float_metrics, labels)}};
   if (!s.int8_predicted.empty()) {
     j["int8"] = MetricsJson(s.int8_metrics, labels);
     j["agreement"] = s.agreement;
   }
+  j["by_recording"] = RecordingScoresJson(s.per_recording, labels);
   return j;
 }
 
@@ -52,6 +72,20 @@ json SplitSizesJson(const SplitResult& s, const Dataset& dataset) {
           {"windows", s.windows.size()},
           {"dropped_windows", s.dropped_windows},
           {"files", files}};
+}
+
+json ShortRecordingsJson(const Dataset& dataset, const TrainingOptions& options, const TrainingRun& run) {
+  json list = json::array();
+  for (const ShortRecording& r : run.short_recordings) {
+    list.push_back({{"file", dataset.recordings[r.recording].source},
+                    {"label", dataset.recordings[r.recording].label},
+                    {"samples", r.samples},
+                    {"padded", r.padded}});
+  }
+  return {{"policy", ShortRecordingPolicyName(options.short_recordings)},
+          {"window_samples", options.dsp.window_samples},
+          {"count", run.short_recordings.size()},
+          {"recordings", list}};
 }
 
 std::string Percent(double x) {
@@ -167,6 +201,13 @@ json TrainingReportJson(const Dataset& dataset, const TrainingOptions& options,
                                  : json(nullptr);
     clips.push_back(std::move(clip));
   }
+  report["short_recordings"] = ShortRecordingsJson(dataset, options, run);
+  if (!run.baseline.predicted.empty() || options.baseline) {
+    report["baseline"] = {{"method", "1-NN on raw windows resampled to 32 points per axis (Euclidean)"},
+                          {"reference_windows", run.baseline.reference_windows},
+                          {"window_accuracy", run.baseline.window_accuracy},
+                          {"recording_accuracy", run.baseline.per_recording.float_accuracy}};
+  }
   report["unlabelled"] = {
       {"note",
        "recordings whose label is no class of the model: classified and listed, not scored"},
@@ -198,6 +239,25 @@ std::string TrainingReportText(const Dataset& dataset, const TrainingRun& run) {
         << Percent(run.test.agreement);
   }
   out << "\n";
+  const RecordingScores& by_recording = run.test.per_recording;
+  out << "test accuracy per recording (" << by_recording.recordings.size()
+      << " recordings; mean probability / majority vote";
+  if (by_recording.unscored > 0) out << "; " << by_recording.unscored << " without a window, counted as misses";
+  out << "): float " << Percent(by_recording.float_accuracy);
+  if (int8) out << ", int8 " << Percent(by_recording.int8_accuracy);
+  out << "\n";
+  if (run.baseline.reference_windows > 0) {
+    const double model = int8 ? by_recording.int8_accuracy : by_recording.float_accuracy;
+    out << "baseline, 1-NN on raw windows: " << Percent(run.baseline.window_accuracy) << " per window, "
+        << Percent(run.baseline.per_recording.float_accuracy) << " per recording"
+        << (model < run.baseline.per_recording.float_accuracy ? " (above the model: it learned less than a lookup)"
+                                                              : "")
+        << "\n";
+  }
+  if (!run.short_recordings.empty()) {
+    out << run.short_recordings.size() << " recordings shorter than one window, "
+        << (run.short_recordings.front().padded ? "padded to one" : "skipped") << "\n";
+  }
 
   const Metrics& shown = int8 ? run.test.int8_metrics : run.test.float_metrics;
   out << "test confusion (" << (int8 ? "int8" : "float")

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -60,6 +61,91 @@ void Evaluate(const TrainingRun& run, const Dataset& dataset, const FeatureMatri
     s.int8_predicted = int8->Classify(dataset, s.windows);
     s.int8_metrics = ComputeMetrics(Confuse(s.truth, s.int8_predicted, classes));
     s.agreement = Agreement(s.float_predicted, s.int8_predicted);
+  }
+  std::vector<float> probabilities;
+  probabilities.reserve(features.rows() * classes);
+  for (size_t w = 0; w < features.rows(); ++w) {
+    const std::vector<float> p = FloatForward(run.model, features.row(w));
+    probabilities.insert(probabilities.end(), p.begin(), p.end());
+  }
+  s.per_recording =
+      ScoreRecordings(dataset, s.recordings, s.windows, probabilities, s.int8_predicted, classes);
+}
+
+// Recordings shorter than one window: padded into `padded` (then the run
+// reads it instead of `dataset`) or listed as skipped, with a log line
+// either way.
+const Dataset& FitShortRecordings(const Dataset& dataset, const TrainingOptions& options, Dataset& padded,
+                                  std::vector<ShortRecording>& found,
+                                  const std::function<void(const std::string&)>& say) {
+  found = FindShortRecordings(dataset, options.dsp.window_samples);
+  if (found.empty()) return dataset;
+  const bool pad = options.short_recordings != ShortRecordingPolicy::kSkip;
+  std::string names;
+  for (size_t i = 0; i < found.size(); ++i) {
+    found[i].padded = pad;
+    if (i < 5) {
+      names += (i ? ", " : "") + dataset.recordings[found[i].recording].source + " (" +
+               std::to_string(found[i].samples) + ")";
+    }
+  }
+  if (found.size() > 5) names += ", ... (" + std::to_string(found.size() - 5) + " more)";
+  const std::string what = std::to_string(found.size()) + " recordings shorter than one window (" +
+                           std::to_string(options.dsp.window_samples) + " samples)";
+  if (!pad) {
+    say("warning: " + what + " skipped (--short-recordings skip); per-recording scores count them as misses: " +
+        names);
+    return dataset;
+  }
+  padded = dataset;
+  for (const ShortRecording& s : found) {
+    padded.recordings[s.recording] =
+        PadRecording(dataset.recordings[s.recording], options.dsp.window_samples, options.short_recordings);
+  }
+  say(what + " padded to one window (" + std::string(ShortRecordingPolicyName(options.short_recordings)) +
+      "): " + names);
+  return padded;
+}
+
+// One line per class: recordings and windows in each split; and the
+// DatasetError for a class that has no training window.
+void SayClasses(const Dataset& dataset, const TrainingRun& run, const std::vector<ShortRecording>& short_recordings,
+                ShortRecordingPolicy policy, const std::function<void(const std::string&)>& say) {
+  const size_t classes = dataset.labels.size();
+  const auto count = [&](const SplitResult& s, std::vector<size_t>& recordings, std::vector<size_t>& windows) {
+    recordings.assign(classes, 0);
+    windows.assign(classes, 0);
+    for (size_t r : s.recordings) {
+      const int c = dataset.LabelIndex(dataset.recordings[r].label);
+      if (c >= 0) ++recordings[static_cast<size_t>(c)];
+    }
+    for (int c : s.truth) ++windows[static_cast<size_t>(c)];
+  };
+  std::vector<size_t> tr, tw, vr, vw, sr, sw, shorter(classes, 0);
+  count(run.train, tr, tw);
+  count(run.validation, vr, vw);
+  count(run.test, sr, sw);
+  for (const ShortRecording& s : short_recordings) {
+    const int c = dataset.LabelIndex(dataset.recordings[s.recording].label);
+    if (c >= 0) ++shorter[static_cast<size_t>(c)];
+  }
+  for (size_t c = 0; c < classes; ++c) {
+    say("class '" + dataset.labels[c] + "': train " + std::to_string(tr[c]) + " recordings / " +
+        std::to_string(tw[c]) + " windows, validation " + std::to_string(vr[c]) + " / " + std::to_string(vw[c]) +
+        ", test " + std::to_string(sr[c]) + " / " + std::to_string(sw[c]) +
+        (shorter[c] ? "; " + std::to_string(shorter[c]) + " shorter than one window, " +
+                          (policy == ShortRecordingPolicy::kSkip ? "skipped" : "padded")
+                    : std::string()));
+  }
+  for (size_t c = 0; c < classes; ++c) {
+    if (tw[c] > 0) continue;
+    std::string why = tr[c] == 0 ? "no recording of it in the training split"
+                                 : "its training recordings give no window";
+    if (shorter[c] > 0 && policy == ShortRecordingPolicy::kSkip) {
+      why += "; " + std::to_string(shorter[c]) +
+             " of its recordings are shorter than one window and were skipped (--short-recordings pad-edge keeps them)";
+    }
+    throw DatasetError("class '" + dataset.labels[c] + "' has no training windows (" + why + ")");
   }
 }
 
@@ -132,12 +218,14 @@ std::string DescribePackage(size_t bytes, size_t golden, const tinyml::GravityRe
 
 }  // namespace
 
-TrainingRun RunTraining(const Dataset& dataset, const TrainingOptions& options) {
-  const auto say = [&](const std::string& line) {
+TrainingRun RunTraining(const Dataset& source, const TrainingOptions& options) {
+  const std::function<void(const std::string&)> say = [&](const std::string& line) {
     if (options.progress) options.progress(line);
   };
-  CheckDatasetFits(dataset, options);
+  CheckDatasetFits(source, options);
   TrainingRun run;
+  Dataset padded;
+  const Dataset& dataset = FitShortRecordings(source, options, padded, run.short_recordings, say);
 
   // Split by recording, then windows and features per split.
   Clock::time_point t = Clock::now();
@@ -162,14 +250,7 @@ TrainingRun RunTraining(const Dataset& dataset, const TrainingOptions& options) 
     say("warning: " + std::to_string(dropped) +
         " windows had non-finite features (NaN/inf from the DSP) and were left out");
   }
-  std::vector<size_t> per_class(dataset.labels.size(), 0);
-  for (int label : train.labels) ++per_class[static_cast<size_t>(label)];
-  for (size_t c = 0; c < per_class.size(); ++c) {
-    if (per_class[c] == 0) {
-      throw DatasetError("class '" + dataset.labels[c] +
-                         "' has no training windows (recordings too short or too few)");
-    }
-  }
+  SayClasses(dataset, run, run.short_recordings, options.short_recordings, say);
 
   // Augment the training split only (validation and test stay real).
   FeatureMatrix augmented_fit;
@@ -244,6 +325,11 @@ TrainingRun RunTraining(const Dataset& dataset, const TrainingOptions& options) 
   Evaluate(run, dataset, validation, int8.get(), run.validation);
   Evaluate(run, dataset, test, int8.get(), run.test);
   run.unlabelled = ClassifyUnlabelled(run, dataset, split.unlabelled, options, int8.get());
+  if (options.baseline) {
+    run.baseline = RawNearestNeighbour(dataset, run.train.windows, run.train.truth, run.test.recordings,
+                                       run.test.windows, run.test.truth, options.dsp.window_samples,
+                                       dataset.labels.size());
+  }
   run.seconds_evaluation = SecondsSince(t);
   run.train_features = std::move(train);
   return run;

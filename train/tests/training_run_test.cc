@@ -108,5 +108,60 @@ TEST(TrainingRunTest, RefusesRecordingsThatDoNotFitTheModel) {
   EXPECT_THROW(RunTraining(d, FastOptions()), DatasetError);
 }
 
+// Every recording cut to 30 samples, under the 52 of a window.
+Dataset ShortMotion() {
+  Dataset d = SyntheticMotion();
+  for (Recording& r : d.recordings) r.samples.resize(30 * r.axes.size());
+  return d;
+}
+
+TEST(TrainingRunTest, PadsRecordingsShorterThanAWindowToOneWindowEach) {
+  const Dataset d = ShortMotion();
+  const TrainingRun run = RunTraining(d, FastOptions());
+  ASSERT_EQ(run.short_recordings.size(), d.recordings.size());
+  for (const ShortRecording& s : run.short_recordings) {
+    EXPECT_TRUE(s.padded);
+    EXPECT_EQ(s.samples, 30u);
+  }
+  // One window per recording, each scored, per window and per recording.
+  EXPECT_EQ(run.train.windows.size(), run.train.recordings.size());
+  EXPECT_EQ(run.test.windows.size(), run.test.recordings.size());
+  EXPECT_EQ(run.test.per_recording.recordings.size(), run.test.recordings.size());
+  EXPECT_EQ(run.test.per_recording.unscored, 0u);
+  // One window per recording: the recording's vote is its window's class.
+  EXPECT_DOUBLE_EQ(run.test.per_recording.int8_accuracy, run.test.int8_metrics.accuracy);
+  // The raw nearest-neighbour reference scored the same test windows.
+  EXPECT_EQ(run.baseline.predicted.size(), run.test.windows.size());
+  EXPECT_EQ(run.baseline.reference_windows, run.train.windows.size());
+}
+
+TEST(TrainingRunTest, SkippedShortRecordingsAreNamedInTheError) {
+  TrainingOptions o = FastOptions();
+  o.short_recordings = ShortRecordingPolicy::kSkip;
+  try {
+    RunTraining(ShortMotion(), o);
+    FAIL() << "a class with only short recordings trained under skip";
+  } catch (const DatasetError& e) {
+    EXPECT_NE(std::string(e.what()).find("shorter than one window and were skipped"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TrainingRunTest, ATestRecordingWithoutAWindowCountsAsAMissPerRecording) {
+  Dataset d = SyntheticMotion();
+  TrainingOptions o = FastOptions();
+  o.short_recordings = ShortRecordingPolicy::kSkip;
+  const TrainingRun full = RunTraining(d, o);
+  ASSERT_FALSE(full.test.recordings.empty());
+  d.recordings[full.test.recordings.front()].samples.resize(3 * 10);  // 10 samples: no window
+  const TrainingRun run = RunTraining(d, o);
+  ASSERT_EQ(run.short_recordings.size(), 1u);
+  EXPECT_FALSE(run.short_recordings.front().padded);
+  EXPECT_EQ(run.test.per_recording.recordings.size(), run.test.recordings.size());
+  EXPECT_EQ(run.test.per_recording.unscored, 1u);
+  EXPECT_EQ(run.test.per_recording.float_predicted.front(), -1);
+  EXPECT_LE(run.test.per_recording.float_accuracy,
+            1.0 - 1.0 / static_cast<double>(run.test.recordings.size()) + 1e-9);
+}
+
 }  // namespace
 }  // namespace lwcl::train

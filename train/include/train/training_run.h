@@ -28,6 +28,9 @@
 #include "train/float_model.h"
 #include "train/mlp_trainer.h"
 #include "train/package_writer.h"
+#include "train/raw_nearest_neighbour.h"
+#include "train/recording_scores.h"
+#include "train/short_recordings.h"
 #include "train/split.h"
 #include "train/windowing.h"
 
@@ -39,6 +42,8 @@ struct TrainingOptions {
   // first with PrepareDataset, dataset_preparation.h).
   tinyml::SpectralConfig dsp = DefaultMotionConfig();
   uint16_t stride_samples = kDefaultMotionStrideSamples;
+  // Recordings shorter than one window (short_recordings.h).
+  ShortRecordingPolicy short_recordings = ShortRecordingPolicy::kPadEdge;
   SplitOptions split;
   // Keep the source's own training/testing categories as the split when it
   // has them (split.h, SplitDataset).
@@ -54,6 +59,9 @@ struct TrainingOptions {
   // golden_windows.h); never for a delta (package.base_digest set).
   bool golden_windows = true;
   bool evaluate_int8 = true;
+  // Score the test split with the raw nearest-neighbour reference too
+  // (raw_nearest_neighbour.h), for the reports.
+  bool baseline = true;
   // Progress lines (stage starts and results); may be empty.
   std::function<void(std::string_view)> progress;
 };
@@ -69,6 +77,7 @@ struct SplitResult {
   Metrics float_metrics;
   Metrics int8_metrics;
   double agreement = 1.0;  // float vs int8 class agreement
+  RecordingScores per_recording;  // the same predictions, one per recording
 };
 
 // An unlabelled recording (no known class): what the model says about it.
@@ -92,6 +101,11 @@ struct TrainingRun {
   SplitResult test;
   bool split_by_category = false;  // test = the source's testing category
   std::vector<UnlabelledResult> unlabelled;
+  // Recordings shorter than one window, padded or skipped by the policy.
+  std::vector<ShortRecording> short_recordings;
+  // The test split by the raw nearest-neighbour reference (empty
+  // `predicted` when TrainingOptions::baseline is off).
+  NearestNeighbourResult baseline;
   size_t augmented_windows = 0;  // extra training rows from augmentation
   size_t parameter_count = 0;  // float weights + biases
   size_t arena_bytes = 0;      // device RAM the classifier needs for this package
