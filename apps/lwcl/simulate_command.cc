@@ -42,6 +42,7 @@ struct SimulateFlags {
   float noise_g = device::MotionSimulatorOptions{}.noise_g;
   float resolution_g = device::MotionSimulatorOptions{}.resolution_g;
   bool force = false;
+  bool clips = false;  // short gesture clips: every segment 0.5-2 s, hard cuts
 };
 
 // "26" for whole rates, "62.5" otherwise: the loader reads the _<N>Hz_ token.
@@ -115,9 +116,9 @@ void RunSimulate(const SimulateFlags& given) {
   options.seed = flags.seed;
   options.noise_g = flags.noise_g;
   options.resolution_g = flags.resolution_g;
-  options.min_segment_s = 0.75f * flags.seconds_per_pattern;
-  options.max_segment_s = 1.25f * flags.seconds_per_pattern;
-  options.crossfade_s = 0.5f;
+  options.min_segment_s = flags.clips ? 0.5f : 0.75f * flags.seconds_per_pattern;
+  options.max_segment_s = flags.clips ? 2.0f : 1.25f * flags.seconds_per_pattern;
+  options.crossfade_s = flags.clips ? 0.0f : 0.5f;
   if (!flags.drift.empty()) {
     std::string error;
     if (!device::ParseDriftSpec(flags.drift, &options.drift, &error)) {
@@ -156,13 +157,16 @@ void RunSimulate(const SimulateFlags& given) {
     ++total;
   };
   device::Sample s{};
+  uint64_t segment = 0;
   while (complete < flags.patterns.size() && total < max_recordings) {
     sim.Next(&s);
     if (sim.in_transition()) {
       flush();
       continue;
     }
-    if (!buffer.empty() && sim.truth() != label) flush();  // a hard cut (no cross-fade)
+    // A hard cut (no cross-fade): a new segment is a new recording.
+    if (!buffer.empty() && (sim.truth() != label || sim.segment_index() != segment)) flush();
+    segment = sim.segment_index();
     label = std::string(sim.truth());
     buffer.push_back(s);
   }
@@ -171,8 +175,9 @@ void RunSimulate(const SimulateFlags& given) {
   }
   std::string summary;
   for (const auto& [l, n] : written) summary += (summary.empty() ? "" : ", ") + l + " " + std::to_string(n);
-  std::cout << "wrote " << total << " recordings (" << summary << ") of about "
-            << flags.seconds_per_pattern << " s at " << rate << " Hz to " << out.string()
+  std::cout << "wrote " << total << " recordings (" << summary << ") of "
+            << (flags.clips ? std::string("0.5-2") : "about " + std::to_string(flags.seconds_per_pattern))
+            << " s at " << rate << " Hz to " << out.string()
             << (flags.drift.empty() ? "" : " with drift " + flags.drift) << "\n"
             << "simulated " << static_cast<long>(sim.time_s()) << " s; train with: lwcl train "
             << out.string() << "\n";
@@ -187,8 +192,10 @@ void RegisterSimulateCommand(CLI::App& app) {
       "Write a labelled dataset of simulated hand gestures (a Thingy:91-like\n"
       "accelerometer: gravity on a tilted device, hand tremor, sensor noise, 12-bit\n"
       "+-2 g quantisation), one CSV class folder per pattern, that `lwcl train` reads.\n"
-      "Patterns: idle, updown, wave, circle, shake (the default model's) and figure8,\n"
-      "tap (unseen ones, for drift experiments). Every repetition varies amplitude,\n"
+      "Patterns: idle, updown, wave, circle, shake (the default model's), figure8,\n"
+      "tap (unseen ones, for drift experiments) and the mirrored strokes left, right,\n"
+      "up, down (one movement each, for short gesture clips: --clips writes every\n"
+      "repetition as its own 0.5-2 s recording). Every repetition varies amplitude,\n"
       "frequency, phase and how the device is held; the same --seed gives the same files.\n\n"
       "--drift SPEC injects drift on the run's clock (seconds), comma-separated:\n"
       "  kind[:param=value]...@start[-end]   (with -end: a linear ramp)\n"
@@ -199,7 +206,8 @@ void RegisterSimulateCommand(CLI::App& app) {
       "  lwcl simulate --out sim && lwcl train sim --out motion.lwpkg\n"
       "  lwcl simulate --out sim2 --patterns idle,wave,shake --seconds-per-pattern 6 --seed 7\n"
       "  lwcl simulate --out drifted --drift bias:x=0.2@60,rotate:z=30@120-180\n"
-      "  lwcl simulate --out novel --drift pattern:name=figure8:share=0.3@0 --rate 62.5");
+      "  lwcl simulate --out novel --drift pattern:name=figure8:share=0.3@0 --rate 62.5\n"
+      "  lwcl simulate --out gestures --clips --patterns left,right,up,down --recordings 30");
   cmd->add_option("-o,--out", flags->out, "Folder to write the dataset to (new or empty)")
       ->required();
   cmd->add_option("--seconds-per-pattern", flags->seconds_per_pattern,
@@ -216,7 +224,7 @@ void RegisterSimulateCommand(CLI::App& app) {
         return device::IsKnownPattern(p)
                    ? std::string()
                    : "unknown pattern '" + p +
-                         "' (known: idle, updown, wave, circle, shake, figure8, tap)";
+                         "' (known: " + std::string(device::kKnownPatternList) + ")";
       });
   cmd->add_option("--seed", flags->seed, "Seed of the simulation")->capture_default_str();
   cmd->add_option("--rate", flags->rate_hz, "Sample rate in Hz (the default model's: 26)")
@@ -230,6 +238,9 @@ void RegisterSimulateCommand(CLI::App& app) {
                   "Quantisation step in g (0 = none; default 12-bit over +-2 g)")
       ->capture_default_str()
       ->check(CLI::Range(0.0f, 1.0f));
+  cmd->add_flag("--clips", flags->clips,
+                "Short gesture clips: every repetition its own recording of 0.5-2 s, no "
+                "cross-fade (--seconds-per-pattern is then ignored)");
   cmd->add_flag("--force", flags->force,
                 "Replace the class folders of CSV files already in --out");
   cmd->callback([flags] {

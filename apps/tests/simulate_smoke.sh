@@ -36,6 +36,14 @@ step "drift and unseen patterns"
   --drift "bias:x=0.2@10,pattern:name=figure8:share=0.5@0" >"$TMP/d.out" 2>&1 || fail "simulate with drift failed: $(cat "$TMP/d.out")"
 ls "$TMP/d/figure8"/*_62.5Hz_g.csv >/dev/null 2>&1 || fail "no figure8 recordings at 62.5 Hz: $(ls -R "$TMP/d")"
 
+step "--clips: short mirrored strokes"
+"$LWCL" simulate --out "$TMP/clips" --clips --patterns left,right --recordings 3 >"$TMP/clips.out" 2>&1 || fail "simulate --clips failed: $(cat "$TMP/clips.out")"
+for f in "$TMP/clips"/left/*.csv "$TMP/clips"/right/*.csv; do
+  lines=$(($(wc -l <"$f") - 1))
+  [ "$lines" -ge 13 ] && [ "$lines" -le 52 ] || fail "$f holds $lines samples, not 0.5-2 s at 26 Hz"
+done
+[ "$(ls "$TMP/clips/left" | wc -l)" -eq 3 ] || fail "--clips wrote $(ls "$TMP/clips/left" | wc -l) left clips, not 3"
+
 step "--force"
 expect_fail "simulate into a non-empty folder" "not empty" "$LWCL" simulate --out "$TMP/a"
 "$LWCL" simulate --out "$TMP/a" --force --seconds-per-pattern 5 --recordings 1 --patterns idle,shake >/dev/null 2>&1 || fail "--force failed"

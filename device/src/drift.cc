@@ -181,7 +181,7 @@ std::string ApplyParam(DriftKind kind, std::string_view kind_name, std::string_v
     if (!IsWord(value_text)) return "pattern name '" + std::string(value_text) + "' is not a lower-case word";
     if (!IsKnownPattern(value_text)) {
       return "unknown pattern '" + std::string(value_text) +
-             "' (known: idle, updown, wave, circle, shake, figure8, tap)";
+             "' (known: " + std::string(kKnownPatternList) + ")";
     }
     out->pattern = std::string(value_text);
     seen.name = true;

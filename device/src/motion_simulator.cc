@@ -12,9 +12,23 @@ namespace {
 constexpr float kTwoPi = 2.0f * std::numbers::pi_v<float>;
 
 // Every gesture the simulator knows; indices are the Segment::pattern values.
-enum PatternId : int { kIdle, kUpdown, kWave, kCircle, kShake, kFigure8, kTap, kPatternCount };
+enum PatternId : int {
+  kIdle, kUpdown, kWave, kCircle, kShake, kFigure8, kTap, kLeft, kRight, kUp, kDown, kPatternCount
+};
 constexpr std::array<std::string_view, kPatternCount> kNames = {
-    "idle", "updown", "wave", "circle", "shake", "figure8", "tap"};
+    "idle", "updown", "wave", "circle", "shake", "figure8", "tap", "left", "right", "up", "down"};
+
+// The strokes: one movement of the hand along a direction and back to rest,
+// mirrored in pairs (left/right along device x, up/down along gravity).
+bool IsStroke(int pattern) { return pattern >= kLeft && pattern <= kDown; }
+std::array<float, 3> StrokeDirection(int pattern) {
+  switch (pattern) {
+    case kLeft: return {-1.0f, 0.0f, 0.0f};
+    case kRight: return {1.0f, 0.0f, 0.0f};
+    case kUp: return {0.0f, 0.0f, 1.0f};
+    default: return {0.0f, 0.0f, -1.0f};
+  }
+}
 
 // Nominal amplitude (g) and frequency (Hz) of each gesture. Chosen from what
 // a hand does: moving +-10 cm at 1.5 Hz is ~0.9 g peak, shaking a phone is
@@ -31,6 +45,9 @@ constexpr std::array<Nominal, kPatternCount> kNominal = {{
     {1.1f, 7.5f},  // shake
     {0.5f, 1.0f},  // figure8
     {1.0f, 0.0f},  // tap
+    // Strokes: amplitude and frequency are set per repetition from a
+    // travel and a duration (StartSegment).
+    {0.0f, 0.0f}, {0.0f, 0.0f}, {0.0f, 0.0f}, {0.0f, 0.0f},
 }};
 
 int PatternIndex(std::string_view name) {
@@ -60,7 +77,7 @@ std::string ValidateMotionSimulatorOptions(const MotionSimulatorOptions& o) {
   if (!(o.rate_hz >= 1.0f && o.rate_hz <= 10000.0f)) return "rate must be 1..10000 Hz";
   for (const std::string& p : o.patterns) {
     if (!IsKnownPattern(p)) {
-      return "unknown pattern '" + p + "' (known: idle, updown, wave, circle, shake, figure8, tap)";
+      return "unknown pattern '" + p + "' (known: " + std::string(kKnownPatternList) + ")";
     }
   }
   if (!(o.min_segment_s > 0.0f) || !(o.max_segment_s >= o.min_segment_s) || o.max_segment_s > 1.0e6f) {
@@ -133,6 +150,17 @@ void MotionSimulator::StartSegment(Segment* seg, double start_s) {
   s.tilt_x = 0.17f * gauss_(rng_);
   s.tilt_y = 0.17f * gauss_(rng_);
   s.next_tap_s = 0.1f + 0.4f * uniform_(rng_);
+  if (IsStroke(s.pattern)) {
+    // One stroke of 0.4-0.8 s (never longer than the segment), somewhere in
+    // it, over 15-35 cm: acceleration A sin(2 pi t / T) travels A T^2 / 2 pi.
+    const auto length = static_cast<float>(s.end_s - s.start_s);
+    const float duration = std::min(length, 0.4f + 0.4f * uniform_(rng_));
+    const float travel_m = 0.15f + 0.2f * uniform_(rng_);
+    s.frequency = std::min(1.0f / duration, 0.4f * options_.rate_hz);
+    s.amplitude = kTwoPi * travel_m * s.frequency * s.frequency / 9.81f;
+    s.phase = 0.0f;
+    s.stroke_start_s = (length - duration) * uniform_(rng_);
+  }
   *seg = s;
   ++segment_index_;
 }
@@ -188,6 +216,14 @@ std::array<float, 3> MotionSimulator::Step(Segment* s, float dt) {
       break;
     }
     default:
+      if (IsStroke(s->pattern)) {
+        // Exactly one cycle, at the drawn frequency (no wander: it must end at rest).
+        const float t = static_cast<float>(time_s_ - s->start_s) - s->stroke_start_s;
+        const float cycle = kTwoPi * s->frequency * t;
+        const float push = t >= 0.0f && cycle < kTwoPi ? s->amplitude * std::sin(cycle) : 0.0f;
+        const std::array<float, 3> d = StrokeDirection(s->pattern);
+        a = {push * d[0], push * d[1], push * d[2]};
+      }
       break;
   }
   return ToDevice(a, s->tilt_x, s->tilt_y + roll);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <numbers>
@@ -177,6 +178,39 @@ TEST(MotionSimulator, UnseenPatternsDifferFromTheDefaultOnes) {
   for (size_t i = 1; i < tap.size(); ++i) spikes += (tap[i][2] < 0.5f && tap[i - 1][2] >= 0.5f) ? 1 : 0;
   EXPECT_GE(spikes, 15u);  // a knock every 0.4-0.8 s
   EXPECT_LE(spikes, 55u);
+}
+
+// Where a stroke's push and brake fall on `axis`: the sample of the
+// extreme in the stroke's direction first (push), the opposite one later.
+void ExpectStroke(const std::string& name, size_t axis, float sign) {
+  for (uint32_t seed = 1; seed <= 5; ++seed) {
+    MotionSimulatorOptions o = OnePattern(name, seed);
+    o.min_segment_s = 1.5f;
+    o.max_segment_s = 1.5f;
+    o.crossfade_s = 0.0f;
+    const std::vector<Sample> v = Simulate(o, 1.5);
+    size_t push = 0, brake = 0;
+    for (size_t i = 1; i < v.size(); ++i) {
+      if (sign * v[i][axis] > sign * v[push][axis]) push = i;
+      if (sign * v[i][axis] < sign * v[brake][axis]) brake = i;
+    }
+    EXPECT_LT(push, brake) << name << " seed " << seed;
+    // 15-35 cm in 0.4-0.8 s: at least 0.15 g either way of the mean.
+    EXPECT_GT(static_cast<double>(sign) * (static_cast<double>(v[push][axis]) - Stats(v, axis).mean), 0.15) << name << " seed " << seed;
+    // From rest to rest: the stroke lasts at most 0.8 s of the 1.5 s, so
+    // the quietest third of the samples is still.
+    std::vector<double> dev;
+    for (const Sample& x : v) dev.push_back(std::abs(static_cast<double>(x[axis]) - Stats(v, axis).mean));
+    std::sort(dev.begin(), dev.end());
+    EXPECT_LT(dev[dev.size() / 3], 0.1) << name << " seed " << seed;
+  }
+}
+
+TEST(MotionSimulator, StrokesAreMirroredPairs) {
+  ExpectStroke("left", 0, -1.0f);
+  ExpectStroke("right", 0, 1.0f);
+  ExpectStroke("up", 2, 1.0f);
+  ExpectStroke("down", 2, -1.0f);
 }
 
 TEST(MotionSimulator, SegmentsVaryAndEveryPatternTakesItsTurn) {

@@ -18,7 +18,11 @@
 //   shake   vigorous shaking at ~6-9 Hz, mostly x, some y and z;
 // and two that the default model never saw, for drift experiments:
 //   figure8 a lying eight in the horizontal plane (x at f, y at 2f);
-//   tap     held still with short sharp knocks along z every ~0.4-0.8 s.
+//   tap     held still with short sharp knocks along z every ~0.4-0.8 s;
+// and four strokes, mirrored in pairs, for short gesture clips (`lwcl
+// simulate --clips`): left, right (along device x), up, down (along
+// gravity): one movement of 15-35 cm over 0.4-0.8 s, somewhere in the
+// segment, from rest to rest (acceleration one sine cycle).
 //
 // A run is a sequence of segments: each plays one gesture for a random
 // duration in [min_segment_s, max_segment_s] with its own amplitude,
@@ -52,6 +56,11 @@ inline constexpr std::array<std::string_view, 5> kDefaultPatterns = {"idle", "up
                                                                      "circle", "shake"};
 // Gestures the simulator can make that the default model does not know.
 inline constexpr std::array<std::string_view, 2> kUnseenPatterns = {"figure8", "tap"};
+// The mirrored strokes of short gesture clips.
+inline constexpr std::array<std::string_view, 4> kStrokePatterns = {"left", "right", "up", "down"};
+// Every name IsKnownPattern accepts, for messages.
+inline constexpr std::string_view kKnownPatternList =
+    "idle, updown, wave, circle, shake, figure8, tap, left, right, up, down";
 
 bool IsKnownPattern(std::string_view name);
 
@@ -111,6 +120,7 @@ class MotionSimulator : public SensorSource {
     float wander_freq = 0.0f;
     float next_tap_s = 0.0f;   // tap: time of the next knock, relative to start
     float tap_age_s = 1.0e9f;  // tap: time since the last knock
+    float stroke_start_s = 0.0f;  // strokes: when the movement starts, relative to start
   };
 
   void StartSegment(Segment* seg, double start_s);
