@@ -231,6 +231,7 @@ void AppendHeadline(std::string& h, const ReportInputs& in) {
   if (run.baseline.reference_windows > 0) {
     h += card(Percent(run.baseline.per_recording.float_accuracy), "baseline per recording, 1-NN raw");
   }
+  if (run.dtw_baseline.computed) h += card(Percent(run.dtw_baseline.accuracy), "baseline per recording, 1-NN DTW");
   if (has_int8) h += card(Percent(run.test.agreement), "float / int8 agreement");
   h += card(Percent(has_int8 ? run.test.int8_metrics.macro_f1 : run.test.float_metrics.macro_f1),
             "test macro F1");
@@ -248,6 +249,10 @@ void AppendHeadline(std::string& h, const ReportInputs& in) {
          Percent(run.baseline.per_recording.float_accuracy) + " per recording, " +
          Percent(run.baseline.window_accuracy) +
          " per window) beats the model: try other window lengths or feature blocks.</p>";
+  }
+  if (run.dtw_baseline.computed && model_recordings < run.dtw_baseline.accuracy) {
+    h += "<p class=\"warn\">1-nearest-neighbour by DTW of the whole recordings (" +
+         Percent(run.dtw_baseline.accuracy) + " per recording) beats the model.</p>";
   }
   if (run.test.windows.empty()) {
     h += "<p class=\"warn\">The test split has no windows: the accuracies above mean "

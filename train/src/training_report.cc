@@ -88,6 +88,19 @@ json ShortRecordingsJson(const Dataset& dataset, const TrainingOptions& options,
           {"recordings", list}};
 }
 
+json BaselineJson(const TrainingRun& run) {
+  json j = {{"method", "1-NN on raw windows resampled to 32 points per axis (Euclidean)"},
+            {"reference_windows", run.baseline.reference_windows},
+            {"window_accuracy", run.baseline.window_accuracy},
+            {"recording_accuracy", run.baseline.per_recording.float_accuracy}};
+  j["dtw"] = run.dtw_baseline.computed
+                 ? json{{"method", "1-NN by DTW of whole recordings (all axes, band a tenth of the longer)"},
+                        {"reference_recordings", run.dtw_baseline.reference},
+                        {"recording_accuracy", run.dtw_baseline.accuracy}}
+                 : json{{"not_computed", run.dtw_baseline.why_not}};
+  return j;
+}
+
 std::string Percent(double x) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.2f%%", x * 100.0);
@@ -202,12 +215,7 @@ json TrainingReportJson(const Dataset& dataset, const TrainingOptions& options,
     clips.push_back(std::move(clip));
   }
   report["short_recordings"] = ShortRecordingsJson(dataset, options, run);
-  if (!run.baseline.predicted.empty() || options.baseline) {
-    report["baseline"] = {{"method", "1-NN on raw windows resampled to 32 points per axis (Euclidean)"},
-                          {"reference_windows", run.baseline.reference_windows},
-                          {"window_accuracy", run.baseline.window_accuracy},
-                          {"recording_accuracy", run.baseline.per_recording.float_accuracy}};
-  }
+  if (!run.baseline.predicted.empty() || options.baseline) report["baseline"] = BaselineJson(run);
   report["unlabelled"] = {
       {"note",
        "recordings whose label is no class of the model: classified and listed, not scored"},
@@ -253,6 +261,11 @@ std::string TrainingReportText(const Dataset& dataset, const TrainingRun& run) {
         << (model < run.baseline.per_recording.float_accuracy ? " (above the model: it learned less than a lookup)"
                                                               : "")
         << "\n";
+  }
+  if (run.dtw_baseline.computed) {
+    const double model = int8 ? by_recording.int8_accuracy : by_recording.float_accuracy;
+    out << "baseline, 1-NN by DTW of whole recordings: " << Percent(run.dtw_baseline.accuracy) << " per recording"
+        << (model < run.dtw_baseline.accuracy ? " (above the model)" : "") << "\n";
   }
   if (!run.short_recordings.empty()) {
     out << run.short_recordings.size() << " recordings shorter than one window, "

@@ -329,6 +329,7 @@ TrainingRun RunTraining(const Dataset& source, const TrainingOptions& options) {
     run.baseline = RawNearestNeighbour(dataset, run.train.windows, run.train.truth, run.test.recordings,
                                        run.test.windows, run.test.truth, options.dsp.window_samples,
                                        dataset.labels.size());
+    run.dtw_baseline = DtwNearestNeighbour(source, run.train.recordings, run.test.recordings);
   }
   run.seconds_evaluation = SecondsSince(t);
   run.train_features = std::move(train);

@@ -22,6 +22,7 @@
 #include "tinyml/dsp/spectral_config.h"
 #include "train/augmentation.h"
 #include "train/dataset.h"
+#include "train/dtw_nearest_neighbour.h"
 #include "train/evaluation.h"
 #include "train/feature_extraction.h"
 #include "train/feature_matrix.h"
@@ -106,6 +107,9 @@ struct TrainingRun {
   // The test split by the raw nearest-neighbour reference (empty
   // `predicted` when TrainingOptions::baseline is off).
   NearestNeighbourResult baseline;
+  // And per recording by DTW 1-NN on the original (unpadded) recordings,
+  // when they are clips (dtw_nearest_neighbour.h).
+  DtwResult dtw_baseline;
   size_t augmented_windows = 0;  // extra training rows from augmentation
   size_t parameter_count = 0;  // float weights + biases
   size_t arena_bytes = 0;      // device RAM the classifier needs for this package
