@@ -164,7 +164,7 @@ void RegisterServerCommand(CLI::App& app) {
   cmd->add_option("--http-port", settings->http_port, "REST API and dashboard port; 0 picks a free one")
       ->capture_default_str();
   cmd->add_option("--data", settings->data_dir, "Data directory (SQLite database)")->capture_default_str();
-  cmd->add_option("--db", settings->database, "Database: a SQLite file or postgresql://... (default <data>/lwcl.db)");
+  cmd->add_option("--db", settings->database, "Database: a SQLite file or postgresql://... (default <data>/lwcl.db; a PostgreSQL connection attempt gives up after 5 s unless the URL sets connect_timeout)");
   cmd->add_option("--token", settings->token, "Bearer token the REST API requires for changes");
   cmd->add_option("--fleet-key", settings->fleet_key,
                   "Ed25519 public key (PEM or hex) every uploaded model must be signed with");

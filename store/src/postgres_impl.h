@@ -167,6 +167,10 @@ inline std::string Trim(std::string s) {
   return s;
 }
 
+// Seconds a connection attempt may take unless the connection string says
+// otherwise (docs/api.md, "Stores").
+inline constexpr char kDefaultConnectTimeoutSeconds[] = "5";
+
 struct PostgresStore::Impl {
   std::string conninfo;
   PGconn* conn = nullptr;
@@ -182,7 +186,12 @@ struct PostgresStore::Impl {
 
   Status Connect() {
     Disconnect();
-    conn = PQconnectdb(conninfo.c_str());
+    // A default connect timeout: libpq's own is none, so a server that
+    // accepts and never answers would hold the caller forever. Listed
+    // before the connection string, so a connect_timeout in it wins.
+    const char* const keywords[] = {"connect_timeout", "dbname", nullptr};
+    const char* const values[] = {kDefaultConnectTimeoutSeconds, conninfo.c_str(), nullptr};
+    conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
     if (PQstatus(conn) != CONNECTION_OK) {
       std::string msg = "postgresql: connect: " + Trim(PQerrorMessage(conn));
       Disconnect();

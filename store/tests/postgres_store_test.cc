@@ -4,7 +4,11 @@
 // once.
 #include "store/postgres_store.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
@@ -47,6 +51,32 @@ TEST_F(PostgresStoreTest, OpenFailsWithAMessageWhenNoServerListens) {
       OpenStore("postgresql:///nothing?host=/nonexistent&port=1&connect_timeout=2", &error);
   EXPECT_EQ(store, nullptr);
   EXPECT_NE(error.find("postgresql: connect"), std::string::npos) << error;
+}
+
+// A server that takes the TCP connection and never answers the startup
+// message: without a default connect timeout Open would wait forever.
+TEST_F(PostgresStoreTest, OpenGivesUpOnAServerThatNeverAnswers) {
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string port = std::to_string(ntohs(addr.sin_port));
+  std::string error;
+  // The default (5 s) applies to a string without connect_timeout...
+  auto store = OpenStore("postgresql://127.0.0.1:" + port + "/x?sslmode=disable", &error);
+  EXPECT_EQ(store, nullptr);
+  EXPECT_NE(error.find("postgresql: connect"), std::string::npos) << error;
+  // ...and the string's own wins over it (1 s, the same refusal).
+  error.clear();
+  store = OpenStore("postgresql://127.0.0.1:" + port + "/x?connect_timeout=1&sslmode=disable", &error);
+  EXPECT_EQ(store, nullptr);
+  EXPECT_NE(error.find("timeout"), std::string::npos) << error;
+  close(listener);
 }
 
 TEST_F(PostgresStoreTest, ServerStoppedGivesClearErrorsAndRecoversAfterRestart) {

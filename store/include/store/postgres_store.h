@@ -13,7 +13,9 @@
 namespace lwcl::store {
 
 // Connects with a libpq connection string or URI ("postgresql://u@h/db",
-// "host=/tmp port=5432 dbname=x") and brings the schema up to date.
+// "host=/tmp port=5432 dbname=x") and brings the schema up to date. A
+// connection attempt gives up after 5 s unless the string sets its own
+// connect_timeout (libpq's default is to wait forever).
 // nullptr and *error set on failure.
 std::unique_ptr<Store> OpenPostgresStore(const std::string& conninfo, std::string* error);
 
