@@ -254,8 +254,8 @@ std::string TrainingReportText(const Dataset& dataset, const TrainingRun& run) {
   out << "): float " << Percent(by_recording.float_accuracy);
   if (int8) out << ", int8 " << Percent(by_recording.int8_accuracy);
   out << "\n";
+  const double model = int8 ? by_recording.int8_accuracy : by_recording.float_accuracy;
   if (run.baseline.reference_windows > 0) {
-    const double model = int8 ? by_recording.int8_accuracy : by_recording.float_accuracy;
     out << "baseline, 1-NN on raw windows: " << Percent(run.baseline.window_accuracy) << " per window, "
         << Percent(run.baseline.per_recording.float_accuracy) << " per recording"
         << (model < run.baseline.per_recording.float_accuracy ? " (above the model: it learned less than a lookup)"
@@ -263,7 +263,6 @@ std::string TrainingReportText(const Dataset& dataset, const TrainingRun& run) {
         << "\n";
   }
   if (run.dtw_baseline.computed) {
-    const double model = int8 ? by_recording.int8_accuracy : by_recording.float_accuracy;
     out << "baseline, 1-NN by DTW of whole recordings: " << Percent(run.dtw_baseline.accuracy) << " per recording"
         << (model < run.dtw_baseline.accuracy ? " (above the model)" : "") << "\n";
   }

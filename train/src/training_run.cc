@@ -1,5 +1,6 @@
 #include "train/training_run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -55,18 +56,21 @@ SplitResult Features(const Dataset& dataset, std::vector<size_t> recordings,
 void Evaluate(const TrainingRun& run, const Dataset& dataset, const FeatureMatrix& features,
               Int8Predictor* int8, SplitResult& s) {
   const size_t classes = run.model.labels.size();
-  s.float_predicted = PredictFloat(run.model, features);
+  // One float forward pass per window: its probabilities give the window's
+  // class (as PredictFloat would) and the recording's mean.
+  std::vector<float> probabilities;
+  probabilities.reserve(features.rows() * classes);
+  s.float_predicted.clear();
+  for (size_t w = 0; w < features.rows(); ++w) {
+    const std::vector<float> p = FloatForward(run.model, features.row(w));
+    s.float_predicted.push_back(static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin()));
+    probabilities.insert(probabilities.end(), p.begin(), p.end());
+  }
   s.float_metrics = ComputeMetrics(Confuse(s.truth, s.float_predicted, classes));
   if (int8 != nullptr) {
     s.int8_predicted = int8->Classify(dataset, s.windows);
     s.int8_metrics = ComputeMetrics(Confuse(s.truth, s.int8_predicted, classes));
     s.agreement = Agreement(s.float_predicted, s.int8_predicted);
-  }
-  std::vector<float> probabilities;
-  probabilities.reserve(features.rows() * classes);
-  for (size_t w = 0; w < features.rows(); ++w) {
-    const std::vector<float> p = FloatForward(run.model, features.row(w));
-    probabilities.insert(probabilities.end(), p.begin(), p.end());
   }
   s.per_recording =
       ScoreRecordings(dataset, s.recordings, s.windows, probabilities, s.int8_predicted, classes);
